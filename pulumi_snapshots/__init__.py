@@ -1,0 +1,14 @@
+"""Pulumi resources for AWS snapshot operations: copies, multi-volume snapshots and database
+snapshots that Pulumi creates, waits for, refreshes, tags and deletes."""
+
+from pulumi_snapshots.ec2 import Ec2MultiVolumeSnapshot, Ec2MultiVolumeSnapshotArgs
+from pulumi_snapshots.engine.errors import SnapshotError
+from pulumi_snapshots.neptune import NeptuneClusterSnapshotCopy, NeptuneClusterSnapshotCopyArgs
+
+__all__ = [
+    "Ec2MultiVolumeSnapshot",
+    "Ec2MultiVolumeSnapshotArgs",
+    "NeptuneClusterSnapshotCopy",
+    "NeptuneClusterSnapshotCopyArgs",
+    "SnapshotError",
+]

@@ -1,0 +1,228 @@
+"""EC2: `Ec2MultiVolumeSnapshot`, crash-consistent snapshots of an instance's volumes
+(`create_snapshots`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pulumi
+from pydantic import Field, field_validator
+
+from pulumi_snapshots.engine import Context, Inputs, Live, ResourceSpec, SnapshotResource, TagApi
+from pulumi_snapshots.engine.errors import SnapshotError
+from pulumi_snapshots.engine.spec import iso
+from pulumi_snapshots.engine.validation import TagRules
+
+INSTANCE_ID = re.compile(r"^i-([0-9a-f]{8}|[0-9a-f]{17})$")
+VOLUME_ID = re.compile(r"^vol-([0-9a-f]{8}|[0-9a-f]{17})$")
+
+TAGS = TagApi(
+    add="create_tags",
+    remove="delete_tags",
+    target_param="Resources",
+    remove_param="Tags",
+    remove_shape="tags",
+)
+
+
+class Ec2MultiVolumeSnapshotInputs(Inputs):
+    """Inputs of `Ec2MultiVolumeSnapshot`, with the rules of `create_snapshots`."""
+
+    tag_rules = TagRules(max_key=127, max_value=255, forbidden_prefixes=("aws:",))
+
+    instance_id: str
+    exclude_boot_volume: bool | None = None
+    exclude_data_volume_ids: list[str] | None = None
+    description: str | None = Field(default=None, max_length=255)
+    copy_tags_from_source: Literal["volume"] | None = None
+
+    @field_validator("instance_id")
+    @classmethod
+    def _instance(cls, value: str) -> str:
+        if not INSTANCE_ID.match(value):
+            raise ValueError(
+                f"{value!r} is not an instance id (i- then 8 or 17 lowercase hex digits)"
+            )
+        return value
+
+    @field_validator("exclude_data_volume_ids")
+    @classmethod
+    def _volumes(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        bad = [v for v in value if not VOLUME_ID.match(v)]
+        if bad:
+            raise ValueError(f"{bad} are not volume ids (vol- then 8 or 17 lowercase hex digits)")
+        # Order carries no meaning to EC2: sort so that reordering is no change.
+        return sorted(set(value))
+
+
+def _members(id_: str) -> list[str]:
+    return [m for m in id_.split(",") if m]
+
+
+def _create(ctx: Context, m: Ec2MultiVolumeSnapshotInputs) -> str:
+    spec: dict[str, Any] = {"InstanceId": m.instance_id}
+    if m.exclude_boot_volume is not None:
+        spec["ExcludeBootVolume"] = m.exclude_boot_volume
+    if m.exclude_data_volume_ids:
+        spec["ExcludeDataVolumeIds"] = m.exclude_data_volume_ids
+    params: dict[str, Any] = {"InstanceSpecification": spec}
+    if m.description is not None:
+        params["Description"] = m.description
+    if m.copy_tags_from_source:
+        params["CopyTagsFromSource"] = m.copy_tags_from_source
+    if m.tags:
+        params["TagSpecifications"] = [{"ResourceType": "snapshot", "Tags": TAGS.to_list(m.tags)}]
+    subject = f"Ec2MultiVolumeSnapshot of {m.instance_id}"
+    ctx.report(f"{subject}: creating snapshots")
+    made = ctx.call("create_snapshots", subject, **params)["Snapshots"]
+    ids = sorted(s["SnapshotId"] for s in made)
+    if not ids:
+        raise SnapshotError(f"{subject}: no volume was left to snapshot after the exclusions")
+    return ",".join(ids)
+
+
+def _describe(ctx: Context, id_: str) -> Live | None:
+    ids = _members(id_)
+    # A filter, unlike SnapshotIds, lists what still exists instead of failing on the missing.
+    found = ctx.call(
+        "describe_snapshots",
+        f"Ec2MultiVolumeSnapshot {id_}",
+        Filters=[{"Name": "snapshot-id", "Values": ids}],
+    )["Snapshots"]
+    if not found:
+        return None
+    snapshots = sorted(found, key=lambda s: s["SnapshotId"])
+    states = {s.get("State") for s in snapshots}
+    state = next((bad for bad in ("error", "recoverable") if bad in states), None)
+    if state is None:
+        state = "completed" if states == {"completed"} else "pending"
+    progress = min(_percent(s.get("Progress")) for s in snapshots)
+    tag_sets = [TAGS.from_list(s.get("Tags")) for s in snapshots]
+    common = {k: v for k, v in tag_sets[0].items() if all(t.get(k) == v for t in tag_sets[1:])}
+    return Live(
+        id=id_,
+        state=state,
+        progress=progress,
+        tags=common,
+        tag_target=[s["SnapshotId"] for s in snapshots],
+        outputs={
+            "snapshot_ids": [s["SnapshotId"] for s in snapshots],
+            "snapshots": [
+                {
+                    "snapshot_id": s["SnapshotId"],
+                    "volume_id": s.get("VolumeId"),
+                    "state": s.get("State"),
+                    "volume_size": s.get("VolumeSize"),
+                    "encrypted": s.get("Encrypted"),
+                    "progress": s.get("Progress"),
+                    "start_time": iso(s.get("StartTime")),
+                    "owner_id": s.get("OwnerId"),
+                }
+                for s in snapshots
+            ],
+        },
+        inputs={"description": snapshots[0].get("Description")},
+    )
+
+
+def _percent(progress: str | None) -> float:
+    try:
+        return float((progress or "0").rstrip("%"))
+    except ValueError:
+        return 0.0
+
+
+def _delete(ctx: Context, snapshot_id: str) -> None:
+    ctx.call("delete_snapshot", f"Ec2MultiVolumeSnapshot {snapshot_id}", SnapshotId=snapshot_id)
+
+
+def _partly_gone(id_: str, olds: Mapping[str, Any]) -> list[str]:
+    live: Sequence[str] | None = olds.get("snapshot_ids")
+    if live is not None and sorted(live) != _members(id_):
+        return ["snapshot_ids"]
+    return []
+
+
+SPEC = ResourceSpec(
+    type_name="Ec2MultiVolumeSnapshot",
+    service="ec2",
+    inputs=Ec2MultiVolumeSnapshotInputs,
+    create=_create,
+    describe=_describe,
+    delete_member=_delete,
+    members=_members,
+    usable_states=frozenset({"completed"}),
+    failed_states=frozenset({"error", "recoverable"}),
+    not_found_codes=frozenset({"InvalidSnapshot.NotFound", "InvalidSnapshotID.Malformed"}),
+    tag_api=TAGS,
+    drift=_partly_gone,
+    default_timeout_minutes=120.0,
+)
+
+
+@dataclass(kw_only=True)
+class Ec2MultiVolumeSnapshotArgs:
+    """Inputs of `Ec2MultiVolumeSnapshot`."""
+
+    instance_id: pulumi.Input[str]
+    """The instance whose attached EBS volumes are snapshotted together."""
+    exclude_boot_volume: pulumi.Input[bool] | None = None
+    """Leave the root volume out."""
+    exclude_data_volume_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """Data volumes to leave out."""
+    description: pulumi.Input[str] | None = None
+    """Description given to every snapshot of the set."""
+    copy_tags_from_source: pulumi.Input[str] | None = None
+    """`"volume"` copies each volume's tags onto its snapshot."""
+    region: pulumi.Input[str] | None = None
+    """Region of the instance."""
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """Tags put on every snapshot of the set."""
+    timeout_minutes: pulumi.Input[float] | None = None
+    """How long create waits for every snapshot to complete (default 120)."""
+
+
+class Ec2MultiVolumeSnapshot(SnapshotResource, module="snapshots", name="Ec2MultiVolumeSnapshot"):
+    """Crash-consistent snapshots of every EBS volume attached to an instance, as one set.
+
+    The id is the set's snapshot ids, sorted and joined with `,`. Create waits until every
+    snapshot is `completed`. A refresh that finds some snapshots gone marks the set for
+    replacement; all gone means deleted.
+
+    ```python
+    from pulumi_snapshots import Ec2MultiVolumeSnapshot
+
+    backup = Ec2MultiVolumeSnapshot(
+        "web-backup",
+        instance_id="i-0123456789abcdef0",
+        exclude_boot_volume=True,
+        description="nightly",
+        tags={"purpose": "dr"},
+    )
+    pulumi.export("snapshot_ids", backup.snapshot_ids)
+    ```
+    """
+
+    _spec_ref = "pulumi_snapshots.ec2:SPEC"
+
+    instance_id: pulumi.Output[str]
+    exclude_boot_volume: pulumi.Output[bool | None]
+    exclude_data_volume_ids: pulumi.Output[list[str] | None]
+    description: pulumi.Output[str | None]
+    copy_tags_from_source: pulumi.Output[str | None]
+    snapshot_ids: pulumi.Output[list[str]]
+    snapshots: pulumi.Output[list[dict[str, Any]]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: Ec2MultiVolumeSnapshotArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(resource_name, args, opts, **kwargs)

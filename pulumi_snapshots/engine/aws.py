@@ -1,0 +1,95 @@
+"""AWS access: clients built per call site and cached outside the provider, region resolution,
+retries and error wrapping."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from pulumi_snapshots.engine.errors import AwsCallError
+
+USER_AGENT = "pulumi-snapshots/0.1.0"
+
+# Throttling and transient errors are retried by botocore itself: "standard" mode retries
+# RequestLimitExceeded/Throttling/ThrottlingException and 5xx with exponential backoff.
+RETRY_CONFIG = botocore.config.Config(
+    retries={"mode": "standard", "max_attempts": 10},
+    user_agent_extra=USER_AGENT,
+)
+
+_clients: dict[tuple[Any, ...], Any] = {}
+_lock = threading.Lock()
+
+
+def _environment_key() -> tuple[str, ...]:
+    """Settings that change which endpoint or identity a cached client would use."""
+    return tuple(
+        f"{k}={v}"
+        for k, v in sorted(os.environ.items())
+        if k.startswith("AWS_ENDPOINT_URL") or k in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE")
+    )
+
+
+def client(service: str, region: str) -> Any:
+    """A botocore client for `service` in `region`, shared across threads.
+
+    Clients live in a module-level cache, never on the provider: the provider is pickled
+    into state and must carry no client, session or credential.
+    """
+    key = (service, region, _environment_key())
+    cached = _clients.get(key)
+    if cached is not None:
+        return cached
+    with _lock:
+        cached = _clients.get(key)
+        if cached is None:
+            # A fresh session per client: boto3's default session is not thread-safe.
+            cached = boto3.session.Session().client(
+                service,  # type: ignore[call-overload]
+                region_name=region,
+                config=RETRY_CONFIG,
+            )
+            _clients[key] = cached
+    return cached
+
+
+def clear_clients() -> None:
+    """Forget cached clients (for tests that swap the fake AWS underneath)."""
+    with _lock:
+        _clients.clear()
+
+
+def default_region() -> str | None:
+    """The AWS default chain's region: AWS_REGION, AWS_DEFAULT_REGION, then the profile."""
+    return os.environ.get("AWS_REGION") or boto3.session.Session().region_name
+
+
+def error_code(exc: BaseException) -> str | None:
+    """The AWS error code of a botocore ClientError, else None."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        return str(exc.response.get("Error", {}).get("Code", "")) or None
+    return None
+
+
+def call(api: Any, operation: str, subject: str, **params: Any) -> Any:
+    """Call `api.<operation>(**params)`, turning AWS errors into errors that name the operation,
+    the snapshot, the error code and the message."""
+    method: Callable[..., Mapping[str, Any]] = getattr(api, operation)
+    try:
+        return method(**params)
+    except botocore.exceptions.ClientError as exc:
+        err = exc.response.get("Error", {})
+        raise AwsCallError(
+            operation,
+            subject,
+            str(err.get("Code", "Unknown")),
+            str(err.get("Message") or "no message"),
+        ) from exc
+    except botocore.exceptions.BotoCoreError as exc:
+        raise AwsCallError(operation, subject, type(exc).__name__, str(exc)) from exc

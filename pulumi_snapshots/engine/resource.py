@@ -1,0 +1,83 @@
+"""The program-side base of every snapshot resource: typed args in, typed outputs out."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar, TypeVar
+
+import pulumi
+import pulumi.dynamic
+
+from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider, resolve_spec
+
+R = TypeVar("R", bound="SnapshotResource")
+
+
+class SnapshotResource(pulumi.dynamic.Resource):
+    """A snapshot resource whose lifecycle runs in `SnapshotProvider`.
+
+    Subclasses name their spec (`_spec_ref`) and annotate their outputs as `pulumi.Output[...]`.
+    """
+
+    _spec_ref: ClassVar[str]
+
+    region: pulumi.Output[str]
+    """The region of the snapshot's API calls."""
+    tags: pulumi.Output[dict[str, str]]
+    """The tags this resource manages."""
+    tags_all: pulumi.Output[dict[str, str]]
+    """Every tag on the snapshot, including those AWS or a source added."""
+    timeout_minutes: pulumi.Output[float | None]
+    """How long create waits for the snapshot to be usable."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: Any | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        props: dict[str, Any] = {}
+        if args is not None:
+            props.update(
+                {
+                    f.name: getattr(args, f.name)
+                    for f in dataclasses.fields(args)
+                    if getattr(args, f.name) is not None
+                }
+            )
+        props.update({k: v for k, v in kwargs.items() if v is not None})
+        allowed = resolve_spec(self._spec_ref).inputs.model_fields
+        unexpected = sorted(set(props) - set(allowed))
+        if unexpected:
+            raise TypeError(
+                f"{type(self).__name__}() got unexpected inputs {unexpected}; "
+                f"its inputs are {sorted(allowed)}"
+            )
+        props[NAME_KEY] = resource_name
+        for output in self._output_names():
+            props.setdefault(output, None)
+        super().__init__(SnapshotProvider(self._spec_ref), resource_name, props, opts)
+
+    @classmethod
+    def _output_names(cls) -> list[str]:
+        names: list[str] = []
+        for klass in reversed(cls.__mro__):
+            if not issubclass(klass, SnapshotResource):
+                continue
+            for key, annotation in vars(klass).get("__annotations__", {}).items():
+                if "Output[" in str(annotation) and key not in names:
+                    names.append(key)
+        return names
+
+    @classmethod
+    def get(
+        cls: type[R],
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        region: str | None = None,
+    ) -> R:
+        """Look up an existing snapshot by id (a read; nothing is created or adopted)."""
+        merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        return cls(resource_name, None, merged, region=region)

@@ -1,0 +1,154 @@
+"""The declarative description of one snapshot resource, which the engine executes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from pulumi_snapshots.engine import aws
+from pulumi_snapshots.engine.naming import NameRule
+from pulumi_snapshots.engine.validation import Inputs
+from pulumi_snapshots.engine.waiter import WaitPolicy
+
+DEFAULT_POLICY = WaitPolicy()
+
+
+@dataclass(frozen=True)
+class Live:
+    """A snapshot, or a set of them, as AWS describes it now."""
+
+    id: str
+    state: str | None
+    outputs: Mapping[str, Any]
+    """Computed outputs, already plain JSON values."""
+    tags: Mapping[str, str] | None
+    """Every tag, or None where the service reads tags with a separate call (`read_tags`)."""
+    tag_target: str | Sequence[str]
+    """What the tagging API addresses: an ARN, a name, or a list of ids."""
+    progress: float | None = None
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    """Inputs that can be recovered from AWS, for lookups that have none recorded."""
+
+
+@dataclass
+class Context:
+    """What a service function may use: the resolved region, clients and progress output."""
+
+    spec: ResourceSpec
+    region: str
+    report: Callable[[str], None]
+
+    def client(self, service: str | None = None, region: str | None = None) -> Any:
+        """A client of the resource's service (or another) in its region (or another)."""
+        return aws.client(service or self.spec.service, region or self.region)
+
+    def call(
+        self,
+        operation: str,
+        subject: str,
+        *,
+        service: str | None = None,
+        region: str | None = None,
+        **params: Any,
+    ) -> Any:
+        """Call an AWS operation; failures raise AwsCallError naming the operation and subject."""
+        return aws.call(self.client(service, region), operation, subject, **params)
+
+
+@dataclass(frozen=True)
+class TagApi:
+    """How a service writes tags: operation names and parameter shapes."""
+
+    add: str
+    remove: str
+    target_param: str
+    tags_param: str = "Tags"
+    key: str = "Key"
+    value: str = "Value"
+    remove_param: str = "TagKeys"
+    remove_shape: Literal["keys", "tags"] = "keys"
+    service: str | None = None
+
+    def apply(
+        self,
+        ctx: Context,
+        target: str | Sequence[str],
+        subject: str,
+        add: Mapping[str, str],
+        remove: Sequence[str],
+    ) -> None:
+        """Add or overwrite `add` and remove the keys in `remove`."""
+        if remove:
+            keys: list[Any] = (
+                list(remove) if self.remove_shape == "keys" else [{self.key: k} for k in remove]
+            )
+            ctx.call(
+                self.remove,
+                subject,
+                service=self.service,
+                **{self.target_param: target, self.remove_param: keys},  # type: ignore[arg-type]
+            )
+        if add:
+            tags = [{self.key: k, self.value: v} for k, v in add.items()]
+            ctx.call(
+                self.add,
+                subject,
+                service=self.service,
+                **{self.target_param: target, self.tags_param: tags},  # type: ignore[arg-type]
+            )
+
+    def to_list(self, tags: Mapping[str, str] | None) -> list[dict[str, str]]:
+        """Tags in this service's list form."""
+        return [{self.key: k, self.value: v} for k, v in (tags or {}).items()]
+
+    def from_list(self, tags: Sequence[Mapping[str, Any]] | None) -> dict[str, str]:
+        """Tags from this service's list form."""
+        return {str(t[self.key]): str(t.get(self.value) or "") for t in tags or ()}
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """Everything the engine needs to manage one kind of snapshot.
+
+    Service functions do the request/response mapping; the rest is data: which states are
+    usable or failed, which error codes mean "not found", which inputs update in place,
+    how names are generated and how tags are written.
+    """
+
+    type_name: str
+    service: str
+    inputs: type[Inputs]
+    create: Callable[[Context, Any], str]
+    """Start the snapshot operation; returns the resource id."""
+    describe: Callable[[Context, str], Live | None]
+    """Read the snapshot by id; None (or a not-found error) means it is gone."""
+    delete_member: Callable[[Context, str], None]
+    """Delete one member of the resource (see `members`)."""
+    usable_states: frozenset[str]
+    failed_states: frozenset[str]
+    not_found_codes: frozenset[str]
+    tag_api: TagApi
+    name_input: str | None = None
+    name_rule: NameRule | None = None
+    tags_on_create: bool = True
+    """Whether `create` sends the tags itself; otherwise the engine tags after create."""
+    in_place: frozenset[str] = frozenset({"tags", "timeout_minutes"})
+    """Inputs that change without replacement; every other input replaces."""
+    computed_inputs: frozenset[str] = frozenset()
+    """Optional inputs that AWS fills in when they are omitted (omitting them is no change)."""
+    members: Callable[[str], list[str]] = lambda id_: [id_]
+    default_timeout_minutes: float = 60.0
+    wait_policy: WaitPolicy = DEFAULT_POLICY
+    drift: Callable[[str, Mapping[str, Any]], list[str]] | None = None
+    """Extra reasons to replace, found in the old outputs (such as a partly deleted set)."""
+    failure_detail: Callable[[Context, Live], str | None] | None = None
+    """Why a snapshot failed, when the service can say more than its state."""
+    read_tags: Callable[[Context, Live], dict[str, str]] | None = None
+    """Reads tags where `describe` does not return them; called only when outputs are built."""
+
+
+def iso(value: Any) -> Any:
+    """A timestamp as an ISO-8601 string; anything else unchanged."""
+    return value.isoformat() if isinstance(value, datetime) else value

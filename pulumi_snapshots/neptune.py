@@ -1,0 +1,280 @@
+"""Neptune: `NeptuneClusterSnapshotCopy`, a copy of a DB cluster snapshot
+(`copy_db_cluster_snapshot`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pydantic import field_validator
+
+from pulumi_snapshots.engine import (
+    Context,
+    Inputs,
+    Live,
+    NameRule,
+    ResourceSpec,
+    SnapshotResource,
+    TagApi,
+    TagRules,
+)
+from pulumi_snapshots.engine.spec import iso
+from pulumi_snapshots.engine.validation import REGION_PATTERN, name_pattern_check
+
+ARN_PATTERN = re.compile(
+    r"^arn:aws[a-z-]*:rds:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):cluster-snapshot:(?P<name>.+)$"
+)
+
+TAGS = TagApi(
+    add="add_tags_to_resource",
+    remove="remove_tags_from_resource",
+    target_param="ResourceName",
+)
+
+
+class NeptuneClusterSnapshotCopyInputs(Inputs):
+    """Inputs of `NeptuneClusterSnapshotCopy`, with the rules of `copy_db_cluster_snapshot`."""
+
+    tag_rules = TagRules(
+        max_key=128,
+        max_value=256,
+        forbidden_prefixes=("aws:", "rds:"),
+        prefixes_apply_to_values=True,
+        extra_characters="_.:/=+-",
+    )
+
+    source_db_cluster_snapshot_identifier: str
+    target_db_cluster_snapshot_identifier: str | None = None
+    kms_key_id: str | None = None
+    copy_tags: bool | None = None
+    source_region: str | None = None
+
+    @field_validator("source_db_cluster_snapshot_identifier")
+    @classmethod
+    def _source(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not value:
+            raise ValueError("must name a DB cluster snapshot (an identifier or an ARN)")
+        if value.startswith("arn:") and not ARN_PATTERN.match(value):
+            raise ValueError(
+                f"{value!r} is not a DB cluster snapshot ARN "
+                "(arn:aws:rds:<region>:<account>:cluster-snapshot:<name>)"
+            )
+        return value
+
+    @field_validator("target_db_cluster_snapshot_identifier")
+    @classmethod
+    def _target(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return name_pattern_check(
+            value.lower(),
+            min_len=1,
+            max_len=63,
+            allowed=r"[a-z0-9-]",
+            first_letter=True,
+            no_trailing_hyphen=True,
+            no_double_hyphen=True,
+        )
+
+    @field_validator("source_region")
+    @classmethod
+    def _source_region(cls, value: str | None) -> str | None:
+        if value is not None and not REGION_PATTERN.match(value):
+            raise ValueError(f"{value!r} is not an AWS region name such as 'us-east-1'")
+        return value
+
+    def cross_checks(self) -> Iterable[tuple[str, str]]:
+        """A cross-region source must be an ARN in `source_region`."""
+        source = self.source_db_cluster_snapshot_identifier
+        match = ARN_PATTERN.match(source)
+        if self.source_region and self.source_region != self.region:
+            if match is None:
+                yield (
+                    "source_db_cluster_snapshot_identifier",
+                    "must be the source snapshot's ARN when copying across regions "
+                    f"(source_region {self.source_region!r} differs from region {self.region!r})",
+                )
+            elif match["region"] != self.source_region:
+                yield (
+                    "source_region",
+                    f"must match the region of the source ARN ({match['region']!r})",
+                )
+
+
+def _source_region(ctx: Context, m: NeptuneClusterSnapshotCopyInputs) -> str | None:
+    match = ARN_PATTERN.match(m.source_db_cluster_snapshot_identifier)
+    region = m.source_region or (match["region"] if match else None)
+    return region if region and region != ctx.region else None
+
+
+def _create(ctx: Context, m: NeptuneClusterSnapshotCopyInputs) -> str:
+    target = str(m.target_db_cluster_snapshot_identifier)
+    params: dict[str, Any] = {
+        "SourceDBClusterSnapshotIdentifier": m.source_db_cluster_snapshot_identifier,
+        "TargetDBClusterSnapshotIdentifier": target,
+    }
+    if m.kms_key_id:
+        params["KmsKeyId"] = m.kms_key_id
+    if m.copy_tags is not None:
+        params["CopyTags"] = m.copy_tags
+    if m.tags:
+        params["Tags"] = TAGS.to_list(m.tags)
+    source_region = _source_region(ctx, m)
+    if source_region:
+        # botocore presigns the request in the source region from this parameter.
+        params["SourceRegion"] = source_region
+    subject = f"NeptuneClusterSnapshotCopy {target}"
+    ctx.report(f"{subject}: copying {m.source_db_cluster_snapshot_identifier}")
+    ctx.call("copy_db_cluster_snapshot", subject, **params)
+    return target
+
+
+def _describe(ctx: Context, id_: str) -> Live | None:
+    found = ctx.call(
+        "describe_db_cluster_snapshots",
+        f"NeptuneClusterSnapshotCopy {id_}",
+        DBClusterSnapshotIdentifier=id_,
+    )["DBClusterSnapshots"]
+    if not found:
+        return None
+    s: Mapping[str, Any] = found[0]
+    progress = s.get("PercentProgress")
+    return Live(
+        id=id_,
+        state=s.get("Status"),
+        progress=float(progress) if progress is not None else None,
+        tags=None,
+        tag_target=s["DBClusterSnapshotArn"],
+        outputs={
+            "db_cluster_snapshot_arn": s["DBClusterSnapshotArn"],
+            "status": s.get("Status"),
+            "engine": s.get("Engine"),
+            "engine_version": s.get("EngineVersion"),
+            "allocated_storage": s.get("AllocatedStorage"),
+            "storage_encrypted": s.get("StorageEncrypted"),
+            "percent_progress": progress,
+            "snapshot_create_time": iso(s.get("SnapshotCreateTime")),
+            "db_cluster_identifier": s.get("DBClusterIdentifier"),
+            "kms_key_id": s.get("KmsKeyId"),
+        },
+        inputs={
+            "source_db_cluster_snapshot_identifier": (
+                s.get("SourceDBClusterSnapshotArn") or ""
+            ).lower()
+            or None,
+            "target_db_cluster_snapshot_identifier": id_,
+        },
+    )
+
+
+def _read_tags(ctx: Context, live: Live) -> dict[str, str]:
+    listed = ctx.call(
+        "list_tags_for_resource",
+        f"NeptuneClusterSnapshotCopy {live.id}",
+        ResourceName=live.tag_target,
+    )
+    return TAGS.from_list(listed.get("TagList"))
+
+
+def _delete(ctx: Context, id_: str) -> None:
+    ctx.call(
+        "delete_db_cluster_snapshot",
+        f"NeptuneClusterSnapshotCopy {id_}",
+        DBClusterSnapshotIdentifier=id_,
+    )
+
+
+SPEC = ResourceSpec(
+    type_name="NeptuneClusterSnapshotCopy",
+    service="neptune",
+    inputs=NeptuneClusterSnapshotCopyInputs,
+    create=_create,
+    describe=_describe,
+    delete_member=_delete,
+    read_tags=_read_tags,
+    usable_states=frozenset({"available"}),
+    failed_states=frozenset({"failed", "incompatible-restore", "incompatible-parameters"}),
+    not_found_codes=frozenset({"DBClusterSnapshotNotFoundFault", "DBClusterSnapshotNotFound"}),
+    tag_api=TAGS,
+    name_input="target_db_cluster_snapshot_identifier",
+    name_rule=NameRule(max_length=63, lowercase=True, starts_with_letter=True),
+    computed_inputs=frozenset({"kms_key_id"}),
+    default_timeout_minutes=120.0,
+)
+
+
+@dataclass(kw_only=True)
+class NeptuneClusterSnapshotCopyArgs:
+    """Inputs of `NeptuneClusterSnapshotCopy`."""
+
+    source_db_cluster_snapshot_identifier: pulumi.Input[str]
+    """The snapshot to copy: its identifier, or its ARN when shared or in another region."""
+    target_db_cluster_snapshot_identifier: pulumi.Input[str] | None = None
+    """The copy's identifier; generated from the resource name when omitted."""
+    kms_key_id: pulumi.Input[str] | None = None
+    """KMS key to encrypt the copy with (required for encrypted cross-region copies)."""
+    copy_tags: pulumi.Input[bool] | None = None
+    """Copy the source snapshot's tags onto the copy."""
+    source_region: pulumi.Input[str] | None = None
+    """Region of the source snapshot, for cross-region copies."""
+    region: pulumi.Input[str] | None = None
+    """Region the copy lands in."""
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """Tags of the copy."""
+    timeout_minutes: pulumi.Input[float] | None = None
+    """How long create waits for the copy to be available (default 120)."""
+
+
+class NeptuneClusterSnapshotCopy(
+    SnapshotResource, module="snapshots", name="NeptuneClusterSnapshotCopy"
+):
+    """A copy of a Neptune DB cluster snapshot, in the same region or across regions.
+
+    Create waits until the copy is `available`; a copy that fails is deleted and the error
+    says why. Tags update in place; every other input change replaces the copy.
+
+    ```python
+    from pulumi_snapshots import NeptuneClusterSnapshotCopy
+
+    copy = NeptuneClusterSnapshotCopy(
+        "graph-dr",
+        source_db_cluster_snapshot_identifier=(
+            "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:graph-nightly"
+        ),
+        source_region="us-east-1",
+        region="us-west-2",
+        kms_key_id="alias/dr",
+        tags={"purpose": "dr"},
+    )
+    ```
+    """
+
+    _spec_ref = "pulumi_snapshots.neptune:SPEC"
+
+    source_db_cluster_snapshot_identifier: pulumi.Output[str]
+    target_db_cluster_snapshot_identifier: pulumi.Output[str]
+    kms_key_id: pulumi.Output[str | None]
+    copy_tags: pulumi.Output[bool | None]
+    source_region: pulumi.Output[str | None]
+    db_cluster_snapshot_arn: pulumi.Output[str]
+    status: pulumi.Output[str]
+    engine: pulumi.Output[str]
+    engine_version: pulumi.Output[str]
+    allocated_storage: pulumi.Output[int]
+    storage_encrypted: pulumi.Output[bool]
+    percent_progress: pulumi.Output[int]
+    snapshot_create_time: pulumi.Output[str]
+    db_cluster_identifier: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: NeptuneClusterSnapshotCopyArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(resource_name, args, opts, **kwargs)

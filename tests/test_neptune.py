@@ -1,0 +1,318 @@
+"""NeptuneClusterSnapshotCopy: provider methods against the fake AWS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+
+from pulumi_snapshots.engine.errors import AwsCallError, SnapshotFailed, WaitTimeout
+from pulumi_snapshots.engine.provider import AUTONAMED_KEY, NAME_KEY, SnapshotProvider
+from pulumi_snapshots.testing import fake_aws
+from pulumi_snapshots.testing.control import Control
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def fake() -> Iterator[Control]:
+    with fake_aws(REGION) as control:
+        neptune = boto3.client("neptune", region_name=REGION)
+        neptune.create_db_cluster(DBClusterIdentifier="graph", Engine="neptune")
+        neptune.create_db_cluster_snapshot(
+            DBClusterIdentifier="graph", DBClusterSnapshotIdentifier="nightly"
+        )
+        control.reset()
+        yield control
+
+
+@pytest.fixture
+def provider() -> SnapshotProvider:
+    p = SnapshotProvider("pulumi_snapshots.neptune:SPEC")
+    p.configure(ConfigureRequest(Config({"aws:region": REGION}, "test")))
+    return p
+
+
+def checked(
+    provider: SnapshotProvider, olds: dict[str, Any] | None = None, **news: Any
+) -> dict[str, Any]:
+    result = provider.check(olds or {}, {NAME_KEY: "graph-copy", **news})
+    assert [(f.property, f.reason) for f in result.failures] == []
+    return result.inputs
+
+
+def live(name: str, region: str = REGION) -> dict[str, Any] | None:
+    client = boto3.client("neptune", region_name=region)
+    try:
+        found = client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)
+    except client.exceptions.DBClusterSnapshotNotFoundFault:
+        return None
+    snapshot: dict[str, Any] = found["DBClusterSnapshots"][0]
+    return snapshot
+
+
+def failures(provider: SnapshotProvider, **news: Any) -> dict[str, str]:
+    result = provider.check({}, {"source_db_cluster_snapshot_identifier": "nightly", **news})
+    return {f.property: f.reason for f in result.failures}
+
+
+@pytest.mark.parametrize(
+    ("news", "prop", "phrase"),
+    [
+        (
+            {"target_db_cluster_snapshot_identifier": ""},
+            "target_db_cluster_snapshot_identifier",
+            "1 to 63",
+        ),
+        (
+            {"target_db_cluster_snapshot_identifier": "a" * 64},
+            "target_db_cluster_snapshot_identifier",
+            "1 to 63",
+        ),
+        (
+            {"target_db_cluster_snapshot_identifier": "1abc"},
+            "target_db_cluster_snapshot_identifier",
+            "start with a letter",
+        ),
+        (
+            {"target_db_cluster_snapshot_identifier": "abc-"},
+            "target_db_cluster_snapshot_identifier",
+            "end with a hyphen",
+        ),
+        (
+            {"target_db_cluster_snapshot_identifier": "a--b"},
+            "target_db_cluster_snapshot_identifier",
+            "two consecutive hyphens",
+        ),
+        (
+            {"target_db_cluster_snapshot_identifier": "a_b"},
+            "target_db_cluster_snapshot_identifier",
+            "not allowed: '_'",
+        ),
+        ({"tags": {"": "v"}}, "tags", "1 to 128"),
+        ({"tags": {"k" * 129: "v"}}, "tags", "1 to 128"),
+        ({"tags": {"k": "v" * 257}}, "tags", "at most 256"),
+        ({"tags": {"aws:owner": "v"}}, "tags", "must not start with 'aws:'"),
+        ({"tags": {"RDS:owner": "v"}}, "tags", "must not start with 'rds:'"),
+        ({"tags": {"k": "rds:v"}}, "tags", "value of 'k' must not start with 'rds:'"),
+        ({"tags": {"k#": "v"}}, "tags", "not allowed: '#'"),
+        ({"tags": {"k": "v;"}}, "tags", "not allowed: ';'"),
+        ({"source_region": "us-west-2"}, "source_db_cluster_snapshot_identifier", "ARN"),
+        (
+            {"source_db_cluster_snapshot_identifier": "arn:aws:rds:bad"},
+            "source_db_cluster_snapshot_identifier",
+            "not a DB cluster snapshot ARN",
+        ),
+        ({"source_region": "west"}, "source_region", "not an AWS region"),
+        ({"copy_tags": "maybe"}, "copy_tags", "boolean"),
+        ({"timeout_minutes": -5}, "timeout_minutes", "greater than 0"),
+    ],
+)
+def test_check_rejects_each_rule_by_property(
+    provider: SnapshotProvider, news: dict[str, Any], prop: str, phrase: str
+) -> None:
+    got = failures(provider, **news)
+    assert prop in got, got
+    assert phrase.lower() in got[prop].lower()
+    assert len(got) == 1, got
+
+
+def test_check_accepts_documented_tag_characters(provider: SnapshotProvider) -> None:
+    assert failures(provider, tags={"Team name_1.x:y/z=+-": "Ünïcode välue 42"}) == {}
+
+
+def test_check_lowercases_identifiers_and_autonames_stably(provider: SnapshotProvider) -> None:
+    first = checked(provider, source_db_cluster_snapshot_identifier="NightLY")
+    assert first["source_db_cluster_snapshot_identifier"] == "nightly"
+    name = first["target_db_cluster_snapshot_identifier"]
+    assert name.startswith("graph-copy-") and first[AUTONAMED_KEY] is True
+    again = checked(provider, first, source_db_cluster_snapshot_identifier="nightly")
+    assert again["target_db_cluster_snapshot_identifier"] == name
+    fresh = checked(provider, source_db_cluster_snapshot_identifier="nightly")
+    assert fresh["target_db_cluster_snapshot_identifier"] != name
+    fixed = checked(
+        provider,
+        source_db_cluster_snapshot_identifier="nightly",
+        target_db_cluster_snapshot_identifier="My-Copy",
+    )
+    assert fixed["target_db_cluster_snapshot_identifier"] == "my-copy"
+    assert AUTONAMED_KEY not in fixed
+
+
+def test_check_resolves_region_from_config_then_input(provider: SnapshotProvider) -> None:
+    assert checked(provider, source_db_cluster_snapshot_identifier="s")["region"] == REGION
+    assert (
+        checked(provider, source_db_cluster_snapshot_identifier="s", region="eu-west-1")["region"]
+        == "eu-west-1"
+    )
+
+
+def test_create_waits_through_pending_then_reads_outputs(
+    fake: Control, provider: SnapshotProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.hold("neptune", match="graph-copy-*", reads=3)
+    inputs = checked(
+        provider, source_db_cluster_snapshot_identifier="nightly", tags={"team": "data"}
+    )
+    result = provider.create(inputs)
+    name = inputs["target_db_cluster_snapshot_identifier"]
+    assert result.id == name
+    outs = result.outs or {}
+    assert outs["status"] == "available"
+    assert outs["db_cluster_snapshot_arn"].endswith(f":cluster-snapshot:{name}")
+    assert outs["engine"] == "neptune" and outs["db_cluster_identifier"] == "graph"
+    assert outs["tags"] == {"team": "data"} and outs["region"] == REGION
+    assert isinstance(outs["snapshot_create_time"], str)
+    printed = capsys.readouterr().out
+    assert f"NeptuneClusterSnapshotCopy {name} is still creating" in printed
+    assert f"NeptuneClusterSnapshotCopy {name} is available" in printed
+    assert fake.request_counts()["neptune"]["DescribeDBClusterSnapshots"] >= 4
+
+
+def test_failed_copy_is_deleted_and_error_says_why(
+    fake: Control, provider: SnapshotProvider
+) -> None:
+    fake.hold("neptune", match="graph-copy-*", reads=1, then="error")
+    inputs = checked(provider, source_db_cluster_snapshot_identifier="nightly")
+    name = inputs["target_db_cluster_snapshot_identifier"]
+    with pytest.raises(SnapshotFailed, match=rf"{name} reached the error state 'failed'.*deleted"):
+        provider.create(inputs)
+    assert live(name) is None
+
+
+def test_timeout_names_snapshot_and_last_state(fake: Control, provider: SnapshotProvider) -> None:
+    fake.hold("neptune", match="graph-copy-*", reads=10_000)
+    inputs = checked(
+        provider, source_db_cluster_snapshot_identifier="nightly", timeout_minutes=0.002
+    )
+    name = inputs["target_db_cluster_snapshot_identifier"]
+    with pytest.raises(WaitTimeout, match=rf"{name} was not usable .* last state: creating"):
+        provider.create(inputs)
+    assert live(name) is None
+
+
+def test_throttled_calls_are_retried(fake: Control, provider: SnapshotProvider) -> None:
+    fake.throttle("neptune", "CopyDBClusterSnapshot", 2)
+    inputs = checked(provider, source_db_cluster_snapshot_identifier="nightly")
+    assert provider.create(inputs).id == inputs["target_db_cluster_snapshot_identifier"]
+    assert fake.request_counts()["neptune"]["CopyDBClusterSnapshot"] == 3
+
+
+def test_errors_name_operation_snapshot_and_code(fake: Control, provider: SnapshotProvider) -> None:
+    inputs = checked(
+        provider,
+        source_db_cluster_snapshot_identifier="missing",
+        target_db_cluster_snapshot_identifier="copy-of-missing",
+    )
+    with pytest.raises(AwsCallError) as caught:
+        provider.create(inputs)
+    message = str(caught.value)
+    assert "copy_db_cluster_snapshot" in message and "copy-of-missing" in message
+    assert "DBClusterSnapshotNotFoundFault" in message
+
+
+def test_cross_region_copy_by_arn(fake: Control) -> None:
+    west = SnapshotProvider("pulumi_snapshots.neptune:SPEC")
+    west.configure(ConfigureRequest(Config({"aws:region": "us-west-2"}, "test")))
+    arn = live("nightly")["DBClusterSnapshotArn"]  # type: ignore[index]
+    inputs = checked(west, source_db_cluster_snapshot_identifier=arn, source_region=REGION)
+    result = west.create(inputs)
+    assert (result.outs or {})["region"] == "us-west-2"
+    assert live(result.id, "us-west-2") is not None
+    assert live(result.id, REGION) is None
+
+
+def test_diff_rules(fake: Control, provider: SnapshotProvider) -> None:
+    inputs = checked(provider, source_db_cluster_snapshot_identifier="nightly", tags={"a": "1"})
+    outs = provider.create(inputs).outs or {}
+    same = provider.diff("x", outs, inputs)
+    assert same.changes is False and same.replaces == []
+    tags = provider.diff("x", outs, {**inputs, "tags": {"a": "2"}})
+    assert tags.changes is True and tags.replaces == []
+    timeout = provider.diff("x", outs, {**inputs, "timeout_minutes": 5.0})
+    assert timeout.replaces == []
+    kms = provider.diff("x", outs, {**inputs, "kms_key_id": "alias/other"})
+    assert kms.replaces == ["kms_key_id"] and not kms.delete_before_replace
+    source = checked(
+        provider, inputs, source_db_cluster_snapshot_identifier="NIGHTLY", tags={"a": "1"}
+    )
+    assert provider.diff("x", outs, source).changes is False
+    preview = provider.diff(
+        "x",
+        outs,
+        {**inputs, "source_db_cluster_snapshot_identifier": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"},
+    )
+    assert preview.replaces == ["source_db_cluster_snapshot_identifier"]
+
+
+def test_fixed_name_replacement_deletes_first(fake: Control, provider: SnapshotProvider) -> None:
+    inputs = checked(
+        provider,
+        source_db_cluster_snapshot_identifier="nightly",
+        target_db_cluster_snapshot_identifier="fixed",
+    )
+    outs = provider.create(inputs).outs or {}
+    result = provider.diff("fixed", outs, {**inputs, "copy_tags": True})
+    assert result.replaces == ["copy_tags"] and result.delete_before_replace is True
+
+
+def test_update_tags_in_place_returns_full_outputs(
+    fake: Control, provider: SnapshotProvider
+) -> None:
+    inputs = checked(
+        provider, source_db_cluster_snapshot_identifier="nightly", tags={"a": "1", "b": "2"}
+    )
+    created = provider.create(inputs)
+    outs = (
+        provider.update(
+            created.id, created.outs or {}, {**inputs, "tags": {"a": "9", "c": "3"}}
+        ).outs
+        or {}
+    )
+    assert outs["tags"] == {"a": "9", "c": "3"}
+    assert outs["db_cluster_snapshot_arn"] == (created.outs or {})["db_cluster_snapshot_arn"]
+    arn = outs["db_cluster_snapshot_arn"]
+    tags = boto3.client("neptune", region_name=REGION).list_tags_for_resource(ResourceName=arn)
+    assert {t["Key"]: t["Value"] for t in tags["TagList"]} == {"a": "9", "c": "3"}
+
+
+def test_copied_tags_never_cause_a_diff(fake: Control, provider: SnapshotProvider) -> None:
+    neptune = boto3.client("neptune", region_name=REGION)
+    neptune.add_tags_to_resource(
+        ResourceName=live("nightly")["DBClusterSnapshotArn"],  # type: ignore[index]
+        Tags=[{"Key": "source-tag", "Value": "x"}],
+    )
+    inputs = checked(provider, source_db_cluster_snapshot_identifier="nightly", copy_tags=True)
+    outs = provider.create(inputs).outs or {}
+    assert outs["tags"] == {}
+    assert outs["tags_all"] == {"source-tag": "x"}
+    assert provider.diff("x", outs, inputs).changes is False
+
+
+def test_read_of_deleted_snapshot_is_gone_and_delete_is_idempotent(
+    fake: Control, provider: SnapshotProvider
+) -> None:
+    inputs = checked(provider, source_db_cluster_snapshot_identifier="nightly")
+    created = provider.create(inputs)
+    outs = created.outs or {}
+    assert provider.read(created.id, outs).id == created.id
+    boto3.client("neptune", region_name=REGION).delete_db_cluster_snapshot(
+        DBClusterSnapshotIdentifier=created.id
+    )
+    gone = provider.read(created.id, outs)
+    assert gone.id is None and gone.outs == {}
+    provider.delete(created.id, outs)
+    provider.delete(created.id, outs)
+
+
+def test_lookup_recovers_inputs(fake: Control, provider: SnapshotProvider) -> None:
+    inputs = checked(provider, source_db_cluster_snapshot_identifier="nightly", tags={"k": "v"})
+    created = provider.create(inputs)
+    found = provider.read(created.id, {"region": REGION})
+    outs = found.outs or {}
+    assert outs["target_db_cluster_snapshot_identifier"] == created.id
+    assert outs["tags"] == {"k": "v"} and outs["status"] == "available"

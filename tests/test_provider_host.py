@@ -1,0 +1,206 @@
+"""The real provider host: `python -m pulumi.dynamic`, driven over gRPC as Pulumi drives it,
+against the fake AWS running as a server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
+from pulumi_snapshots.engine.validation import UNKNOWN
+from pulumi_snapshots.testing import FakeAwsServer
+from pulumi_snapshots.testing.control import Control
+from pulumi_snapshots.testing.host import PROVIDER_KEY, ProviderHost, provider_props, urn_for
+
+REGION = "us-east-1"
+FAKE_KEY_ID = "AKIAFAKEKEYMUSTNOTLEAK"
+FAKE_SECRET = "fake-secret-key-that-must-not-leak-into-state"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeAwsServer]:
+    with FakeAwsServer() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def host(server: FakeAwsServer) -> Iterator[ProviderHost]:
+    env = {
+        "AWS_ENDPOINT_URL": server.endpoint,
+        "AWS_ACCESS_KEY_ID": FAKE_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
+        "PULUMI_SNAPSHOTS_POLL_SECONDS": "0.01",
+    }
+    with ProviderHost(env=env, config={"aws:region": REGION}) as running:
+        yield running
+
+
+@pytest.fixture
+def control(server: FakeAwsServer) -> Iterator[Control]:
+    server.control.reset()
+    yield server.control
+    server.control.reset()
+
+
+def client(server: FakeAwsServer, service: str, region: str = REGION) -> Any:
+    return boto3.client(
+        service,  # type: ignore[call-overload]
+        region_name=region,
+        endpoint_url=server.endpoint,
+        aws_access_key_id="seed",
+        aws_secret_access_key="seed",
+    )
+
+
+class Recorder:
+    """Everything that went into or came out of the host, to search for secrets."""
+
+    def __init__(self) -> None:
+        self.seen: list[Any] = []
+
+    def __call__(self, value: Any) -> Any:
+        self.seen.append(value)
+        return value
+
+    def text(self) -> str:
+        return json.dumps(self.seen, default=str)
+
+
+def lifecycle(
+    host: ProviderHost,
+    type_name: str,
+    spec_ref: str,
+    news: dict[str, Any],
+    record: Recorder,
+) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
+    """Check and create a resource through the host: (urn, id, checked inputs, outputs)."""
+    urn = urn_for(type_name, news[NAME_KEY])
+    props = record(provider_props(SnapshotProvider(spec_ref), news))
+    inputs, failures = host.check(urn, {}, props)
+    record(inputs)
+    assert failures == []
+    id_, outs = host.create(urn, inputs)
+    record(outs)
+    return urn, id_, inputs, outs
+
+
+def test_neptune_through_every_rpc(
+    host: ProviderHost, server: FakeAwsServer, control: Control
+) -> None:
+    neptune = client(server, "neptune")
+    neptune.create_db_cluster(DBClusterIdentifier="host-graph", Engine="neptune")
+    neptune.create_db_cluster_snapshot(
+        DBClusterIdentifier="host-graph", DBClusterSnapshotIdentifier="host-nightly"
+    )
+    record = Recorder()
+    control.hold("neptune", match="graph-dr-*", reads=2)
+    urn, id_, inputs, outs = lifecycle(
+        host,
+        "NeptuneClusterSnapshotCopy",
+        "pulumi_snapshots.neptune:SPEC",
+        {
+            NAME_KEY: "graph-dr",
+            "source_db_cluster_snapshot_identifier": "Host-Nightly",
+            "tags": {"a": "1"},
+        },
+        record,
+    )
+    assert id_.startswith("graph-dr-") and outs["status"] == "available"
+    assert outs["region"] == REGION and outs["tags"] == {"a": "1"}
+    assert isinstance(outs["allocated_storage"], int | float)
+    assert any(f"{id_} is still creating" in line for line in host.output)
+
+    # The provider is pickled by reference: small, and free of credentials.
+    provider_blob = inputs[PROVIDER_KEY]
+    assert isinstance(provider_blob, str) and len(provider_blob) < 512
+
+    # Refresh, then a tag change: diff says update in place, update keeps every output.
+    read_id, refreshed = host.read(urn, id_, outs)
+    record(refreshed)
+    assert (
+        read_id == id_ and refreshed["db_cluster_snapshot_arn"] == outs["db_cluster_snapshot_arn"]
+    )
+    new_props = {**inputs, "tags": {"a": "2", "b": "3"}}
+    checked, failures = host.check(urn, inputs, new_props)
+    assert failures == [] and checked["target_db_cluster_snapshot_identifier"] == id_
+    diff = host.diff(urn, id_, refreshed, checked)
+    assert diff.changes is True and diff.replaces == []
+    updated = record(host.update(urn, id_, refreshed, checked))
+    assert updated["tags"] == {"a": "2", "b": "3"}
+    for key, value in refreshed.items():
+        if key not in ("tags", "tags_all"):
+            assert updated[key] == value, key
+
+    # A replacing change: unknown in preview, then a real one.
+    preview = host.diff(urn, id_, updated, {**checked, "kms_key_id": UNKNOWN})
+    assert preview.replaces == ["kms_key_id"]
+
+    # Deleted out of band: read reports it gone; delete succeeds, twice.
+    neptune.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=id_)
+    gone_id, _ = host.read(urn, id_, updated)
+    assert gone_id == ""
+    host.delete(urn, id_, updated)
+    host.delete(urn, id_, updated)
+
+    text = record.text() + "\n".join(host.output)
+    assert FAKE_KEY_ID not in text and FAKE_SECRET not in text
+
+
+def test_ec2_through_the_host_with_lookup_and_validation(
+    host: ProviderHost, server: FakeAwsServer, control: Control
+) -> None:
+    ec2 = client(server, "ec2")
+    instance_id = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0][
+        "InstanceId"
+    ]
+    record = Recorder()
+    control.hold("ec2", reads=2)
+    urn, id_, _inputs, outs = lifecycle(
+        host,
+        "Ec2MultiVolumeSnapshot",
+        "pulumi_snapshots.ec2:SPEC",
+        {NAME_KEY: "web", "instance_id": instance_id, "tags": {"app": "web"}},
+        record,
+    )
+    assert id_ == ",".join(outs["snapshot_ids"])
+    assert any(f"Ec2MultiVolumeSnapshot {id_} is still pending" in line for line in host.output)
+
+    # A lookup (Resource.get): no recorded properties, only the inputs with the provider.
+    provider = provider_props(SnapshotProvider("pulumi_snapshots.ec2:SPEC"), {"region": REGION})
+    found_id, found = host.read(urn, id_, {}, provider)
+    assert found_id == id_ and found["snapshot_ids"] == outs["snapshot_ids"]
+    assert found["tags"] == {"app": "web"}
+
+    # Bad input is reported per property, before any AWS call.
+    before = control.request_counts().get("ec2", {}).get("CreateSnapshots", 0)
+    bad = provider_props(
+        SnapshotProvider("pulumi_snapshots.ec2:SPEC"),
+        {NAME_KEY: "bad", "instance_id": "web-1", "copy_tags_from_source": "instance"},
+    )
+    _, failures = host.check(urn, {}, bad)
+    assert {p for p, _ in failures} == {"instance_id", "copy_tags_from_source"}
+    assert control.request_counts().get("ec2", {}).get("CreateSnapshots", 0) == before
+
+    host.delete(urn, id_, outs)
+    gone_id, _ = host.read(urn, id_, outs)
+    assert gone_id == ""
+
+
+def test_stack_region_reaches_the_provider(server: FakeAwsServer, control: Control) -> None:
+    env = {
+        "AWS_ENDPOINT_URL": server.endpoint,
+        "AWS_ACCESS_KEY_ID": "k",
+        "AWS_SECRET_ACCESS_KEY": "s",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }
+    with ProviderHost(env=env, config={"aws:region": "ap-southeast-2"}) as other:
+        props = provider_props(
+            SnapshotProvider("pulumi_snapshots.ec2:SPEC"),
+            {NAME_KEY: "r", "instance_id": "i-12345678"},
+        )
+        inputs, failures = other.check(urn_for("Ec2MultiVolumeSnapshot", "r"), {}, props)
+    assert failures == [] and inputs["region"] == "ap-southeast-2"
