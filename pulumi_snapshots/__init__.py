@@ -3,11 +3,21 @@ snapshots that Pulumi creates, waits for, refreshes, tags and deletes."""
 
 from pulumi_snapshots.ec2 import Ec2MultiVolumeSnapshot, Ec2MultiVolumeSnapshotArgs
 from pulumi_snapshots.engine.errors import SnapshotError
+from pulumi_snapshots.lightsail import (
+    LightsailDatabaseSnapshot,
+    LightsailDatabaseSnapshotArgs,
+    LightsailSnapshotCopy,
+    LightsailSnapshotCopyArgs,
+)
 from pulumi_snapshots.neptune import NeptuneClusterSnapshotCopy, NeptuneClusterSnapshotCopyArgs
 
 __all__ = [
     "Ec2MultiVolumeSnapshot",
     "Ec2MultiVolumeSnapshotArgs",
+    "LightsailDatabaseSnapshot",
+    "LightsailDatabaseSnapshotArgs",
+    "LightsailSnapshotCopy",
+    "LightsailSnapshotCopyArgs",
     "NeptuneClusterSnapshotCopy",
     "NeptuneClusterSnapshotCopyArgs",
     "SnapshotError",

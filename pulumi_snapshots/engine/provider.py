@@ -184,7 +184,9 @@ class SnapshotProvider(ResourceProvider):
         def poll() -> Observation:
             live = self._describe(ctx, id_)
             if live is None:
-                raise SnapshotFailed(f"{subject} disappeared while it was being created")
+                raise SnapshotFailed(
+                    f"{subject} disappeared while it was being created{self._why(ctx, id_)}"
+                )
             seen.append(live)
             return Observation(live.state, live.progress)
 
@@ -196,14 +198,15 @@ class SnapshotProvider(ResourceProvider):
             spec.wait_policy,
             ctx.report,
         )
-        live = seen[-1]
         if result.state in spec.failed_states:
-            detail = spec.failure_detail(ctx, live) if spec.failure_detail else None
             raise SnapshotFailed(
-                f"{subject} reached the error state {result.state!r}"
-                + (f": {detail}" if detail else "")
+                f"{subject} reached the error state {result.state!r}{self._why(ctx, id_)}"
             )
-        return live
+        return seen[-1]
+
+    def _why(self, ctx: Context, id_: str) -> str:
+        detail = self.spec.failure_detail(ctx, id_) if self.spec.failure_detail else None
+        return f": {detail}" if detail else ""
 
     def _cleanup(self, ctx: Context, id_: str, subject: str, reason: str) -> str:
         """Delete what create made, so that a failed create leaves nothing half-made."""

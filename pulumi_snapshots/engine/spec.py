@@ -143,8 +143,8 @@ class ResourceSpec:
     wait_policy: WaitPolicy = DEFAULT_POLICY
     drift: Callable[[str, Mapping[str, Any]], list[str]] | None = None
     """Extra reasons to replace, found in the old outputs (such as a partly deleted set)."""
-    failure_detail: Callable[[Context, Live], str | None] | None = None
-    """Why a snapshot failed, when the service can say more than its state."""
+    failure_detail: Callable[[Context, str], str | None] | None = None
+    """Why the snapshot with this id failed or vanished, when the service can say more."""
     read_tags: Callable[[Context, Live], dict[str, str]] | None = None
     """Reads tags where `describe` does not return them; called only when outputs are built."""
 

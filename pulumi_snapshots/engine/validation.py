@@ -132,14 +132,18 @@ def check_inputs(
                 failures[prop].append(reason)
         # Keep the known inputs as given so that the failures can be shown against them.
         normalised = dict(known)
-        # Rules across inputs still run on the inputs that passed their own rules.
-        instance = model.model_construct(**{k: v for k, v in known.items() if k not in failures})
+        # Rules across inputs still run, unvalidated; a failure counts only if it holds both
+        # with and without the inputs that broke their own rules, so that it never merely
+        # repeats their problem.
+        with_raw = set(_cross_checks(model.model_construct(**known)))
+        without = model.model_construct(**{k: v for k, v in known.items() if k not in failures})
+        cross = [c for c in _cross_checks(without) if c in with_raw]
     else:
         normalised = {k: v for k, v in instance.model_dump(mode="json").items() if v is not None}
+        cross = _cross_checks(instance)
     if not unknown:
-        for prop, reason in _cross_checks(instance):
-            if reason not in failures.get(prop, []):
-                failures.setdefault(prop, []).append(reason)
+        for prop, reason in cross:
+            failures.setdefault(prop, []).append(reason)
     for key in unknown:
         normalised[key] = raw[key]
     return normalised, [(prop, "; ".join(reasons)) for prop, reasons in failures.items()]
@@ -148,8 +152,8 @@ def check_inputs(
 def _cross_checks(instance: Inputs) -> list[tuple[str, str]]:
     try:
         return list(instance.cross_checks())
-    except (AttributeError, TypeError):
-        # A required input failed its own rule, so the rule across inputs cannot apply yet.
+    except (AttributeError, TypeError, ValueError):
+        # An input is missing or of the wrong type, so the rule across inputs cannot apply yet.
         return []
 
 

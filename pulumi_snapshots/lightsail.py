@@ -1,0 +1,527 @@
+"""Lightsail: `LightsailSnapshotCopy` (`copy_snapshot`: instance and disk snapshots, manual or
+automatic, across regions) and `LightsailDatabaseSnapshot`
+(`create_relational_database_snapshot`)."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pydantic import field_validator
+
+from pulumi_snapshots.engine import (
+    Context,
+    Inputs,
+    Live,
+    NameRule,
+    ResourceSpec,
+    SnapshotResource,
+    TagApi,
+    TagRules,
+)
+from pulumi_snapshots.engine.errors import AwsCallError, SnapshotFailed
+from pulumi_snapshots.engine.spec import iso
+from pulumi_snapshots.engine.validation import name_pattern_check
+
+REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "ca-central-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "eu-north-1",
+)
+"""The regions Lightsail's copy_snapshot accepts."""
+
+NOT_FOUND = frozenset({"NotFoundException", "DoesNotExist"})
+
+TAGS = TagApi(
+    add="tag_resource",
+    remove="untag_resource",
+    target_param="resourceName",
+    tags_param="tags",
+    key="key",
+    value="value",
+    remove_param="tagKeys",
+)
+
+TAG_RULES = TagRules(max_key=128, max_value=256, forbidden_prefixes=(), extra_characters="+-=._:/@")
+
+NAME_RULE = NameRule(max_length=255)
+
+
+def lightsail_name(value: str | None) -> str | None:
+    """Lightsail's rule: 2 to 255 letters, digits or hyphens, first and last alphanumeric."""
+    if value is None:
+        return None
+    return name_pattern_check(
+        value,
+        min_len=2,
+        max_len=255,
+        allowed=r"[A-Za-z0-9-]",
+        first_alnum=True,
+        last_alnum=True,
+    )
+
+
+def lightsail_region(value: str | None) -> str | None:
+    """Only the regions Lightsail serves."""
+    if value is not None and value not in REGIONS:
+        raise ValueError(f"{value!r} is not a Lightsail region (one of {', '.join(REGIONS)})")
+    return value
+
+
+class LightsailInputs(Inputs):
+    """Inputs every Lightsail resource takes."""
+
+    tag_rules = TAG_RULES
+
+    @field_validator("region")
+    @classmethod
+    def _lightsail_region(cls, value: str | None) -> str | None:
+        return lightsail_region(value)
+
+
+def _progress(value: Any) -> float | None:
+    try:
+        return float(str(value).rstrip("%"))
+    except ValueError:
+        return None
+
+
+def _failed_operations(ctx: Context, name: str) -> str | None:
+    """The error details of the resource's failed Lightsail operations, if any."""
+    try:
+        operations = ctx.call(
+            "get_operations_for_resource", f"Lightsail {name}", resourceName=name
+        )["operations"]
+    except AwsCallError:
+        return None
+    failed = [op for op in operations if op.get("status") == "Failed"]
+    return (
+        "; ".join(
+            f"{op.get('operationType', 'operation')} failed: "
+            f"{op.get('errorCode') or 'no code'}: {op.get('errorDetails') or 'no details'}"
+            for op in failed
+        )
+        or None
+    )
+
+
+def _raise_failed_operations(subject: str, operations: Iterable[Mapping[str, Any]]) -> None:
+    for op in operations:
+        if op.get("status") == "Failed":
+            raise SnapshotFailed(
+                f"{subject}: {op.get('operationType', 'operation')} failed: "
+                f"{op.get('errorCode') or 'no code'}: {op.get('errorDetails') or 'no details'}"
+            )
+
+
+# LightsailSnapshotCopy -------------------------------------------------------------------
+
+
+class LightsailSnapshotCopyInputs(LightsailInputs):
+    """Inputs of `LightsailSnapshotCopy`, with the rules of `copy_snapshot`."""
+
+    source_region: str
+    target_snapshot_name: str | None = None
+    source_snapshot_name: str | None = None
+    source_resource_name: str | None = None
+    restore_date: str | None = None
+    use_latest_restorable_auto_snapshot: bool | None = None
+
+    @field_validator("target_snapshot_name", "source_snapshot_name", "source_resource_name")
+    @classmethod
+    def _names(cls, value: str | None) -> str | None:
+        return lightsail_name(value)
+
+    @field_validator("source_region")
+    @classmethod
+    def _source_region(cls, value: str) -> str | None:
+        return lightsail_region(value)
+
+    @field_validator("restore_date")
+    @classmethod
+    def _date(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            parsed = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date in YYYY-MM-DD form") from None
+        if parsed.isoformat() != value:
+            raise ValueError(f"{value!r} is not a real date in YYYY-MM-DD form")
+        return value
+
+    def cross_checks(self) -> Iterable[tuple[str, str]]:
+        """Exactly one source form: a manual snapshot, or a resource with one automatic pick."""
+        manual = self.source_snapshot_name is not None
+        resource = self.source_resource_name is not None
+        by_date = self.restore_date is not None
+        latest = bool(self.use_latest_restorable_auto_snapshot)
+        if manual and resource:
+            yield (
+                "source_resource_name",
+                "cannot be set together with source_snapshot_name: choose one source",
+            )
+        elif not manual and not resource:
+            yield (
+                "source_snapshot_name",
+                "is required unless source_resource_name is set (with restore_date or "
+                "use_latest_restorable_auto_snapshot=True) to copy an automatic snapshot",
+            )
+        if manual and not resource:
+            if by_date:
+                yield ("restore_date", "applies only with source_resource_name")
+            if latest:
+                yield (
+                    "use_latest_restorable_auto_snapshot",
+                    "applies only with source_resource_name",
+                )
+        if resource and not manual:
+            if by_date and latest:
+                yield (
+                    "use_latest_restorable_auto_snapshot",
+                    "cannot be true together with restore_date: they are mutually exclusive",
+                )
+            elif not by_date and not latest:
+                yield (
+                    "source_resource_name",
+                    "needs restore_date or use_latest_restorable_auto_snapshot=True "
+                    "to pick the automatic snapshot",
+                )
+
+
+# The kind of each copy, learnt at create or on the first read: one API call per poll after that.
+_kinds: dict[tuple[str, str], str] = {}
+_kinds_lock = threading.Lock()
+
+_KIND_API = {
+    "InstanceSnapshot": ("get_instance_snapshot", "instanceSnapshotName", "instanceSnapshot"),
+    "DiskSnapshot": ("get_disk_snapshot", "diskSnapshotName", "diskSnapshot"),
+}
+_DELETE_API = {
+    "InstanceSnapshot": ("delete_instance_snapshot", "instanceSnapshotName"),
+    "DiskSnapshot": ("delete_disk_snapshot", "diskSnapshotName"),
+}
+
+
+def _remember(region: str, name: str, kind: str) -> None:
+    with _kinds_lock:
+        _kinds[(region, name)] = kind
+
+
+def _copy_create(ctx: Context, m: LightsailSnapshotCopyInputs) -> str:
+    target = str(m.target_snapshot_name)
+    subject = f"LightsailSnapshotCopy {target}"
+    params: dict[str, Any] = {"targetSnapshotName": target, "sourceRegion": m.source_region}
+    if m.source_snapshot_name is not None:
+        params["sourceSnapshotName"] = m.source_snapshot_name
+        source = f"{m.source_region}/{m.source_snapshot_name}"
+    else:
+        params["sourceResourceName"] = m.source_resource_name
+        if m.restore_date is not None:
+            params["restoreDate"] = m.restore_date
+            source = f"{m.source_region}/{m.source_resource_name} automatic {m.restore_date}"
+        else:
+            params["useLatestRestorableAutoSnapshot"] = True
+            source = f"{m.source_region}/{m.source_resource_name} latest automatic"
+    ctx.report(f"{subject}: copying {source} to {ctx.region}")
+    operations = ctx.call("copy_snapshot", subject, **params)["operations"]
+    _raise_failed_operations(subject, operations)
+    for op in operations:
+        if op.get("resourceType") in _KIND_API:
+            _remember(ctx.region, target, op["resourceType"])
+    return target
+
+
+def _copy_get(ctx: Context, name: str) -> tuple[str, Mapping[str, Any]] | None:
+    known = _kinds.get((ctx.region, name))
+    kinds = [known] if known else list(_KIND_API)
+    for kind in kinds:
+        operation, param, field = _KIND_API[kind]
+        try:
+            found = ctx.call(operation, f"LightsailSnapshotCopy {name}", **{param: name})[field]
+        except AwsCallError as exc:
+            if exc.code in NOT_FOUND:
+                continue
+            raise
+        _remember(ctx.region, name, kind)
+        return kind, found
+    return None
+
+
+def _copy_describe(ctx: Context, id_: str) -> Live | None:
+    got = _copy_get(ctx, id_)
+    if got is None:
+        return None
+    kind, s = got
+    origin = s.get("fromInstanceName") or s.get("fromDiskName")
+    return Live(
+        id=id_,
+        state=s.get("state"),
+        progress=_progress(s.get("progress")),
+        tags=TAGS.from_list(s.get("tags")),
+        tag_target=id_,
+        outputs={
+            "arn": s.get("arn"),
+            "state": s.get("state"),
+            "resource_type": kind,
+            "size_in_gb": s.get("sizeInGb"),
+            "created_at": iso(s.get("createdAt")),
+            "from_resource_name": origin,
+        },
+        inputs={"target_snapshot_name": id_},
+    )
+
+
+def _copy_delete(ctx: Context, id_: str) -> None:
+    got = _copy_get(ctx, id_)
+    if got is None:
+        return
+    operation, param = _DELETE_API[got[0]]
+    ctx.call(operation, f"LightsailSnapshotCopy {id_}", **{param: id_})
+
+
+COPY_SPEC = ResourceSpec(
+    type_name="LightsailSnapshotCopy",
+    service="lightsail",
+    inputs=LightsailSnapshotCopyInputs,
+    create=_copy_create,
+    describe=_copy_describe,
+    delete_member=_copy_delete,
+    usable_states=frozenset({"available", "completed"}),
+    failed_states=frozenset({"error"}),
+    not_found_codes=NOT_FOUND,
+    tag_api=TAGS,
+    tags_on_create=False,
+    name_input="target_snapshot_name",
+    name_rule=NAME_RULE,
+    failure_detail=_failed_operations,
+    default_timeout_minutes=120.0,
+)
+
+
+@dataclass(kw_only=True)
+class LightsailSnapshotCopyArgs:
+    """Inputs of `LightsailSnapshotCopy`."""
+
+    source_region: pulumi.Input[str]
+    """Region of the source snapshot."""
+    target_snapshot_name: pulumi.Input[str] | None = None
+    """Name of the copy; generated from the resource name when omitted."""
+    source_snapshot_name: pulumi.Input[str] | None = None
+    """A manual instance or disk snapshot to copy."""
+    source_resource_name: pulumi.Input[str] | None = None
+    """An instance or disk whose automatic snapshot is copied."""
+    restore_date: pulumi.Input[str] | None = None
+    """The automatic snapshot's date, YYYY-MM-DD (with source_resource_name)."""
+    use_latest_restorable_auto_snapshot: pulumi.Input[bool] | None = None
+    """Copy the latest automatic snapshot (with source_resource_name)."""
+    region: pulumi.Input[str] | None = None
+    """Region the copy lands in."""
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """Tags of the copy (applied after the copy, updated in place)."""
+    timeout_minutes: pulumi.Input[float] | None = None
+    """How long create waits for the copy to be usable (default 120)."""
+
+
+class LightsailSnapshotCopy(SnapshotResource, module="snapshots", name="LightsailSnapshotCopy"):
+    """A copy of a Lightsail instance or disk snapshot, manual or automatic, in any region.
+
+    Create waits until the copy is usable (`available` for an instance snapshot, `completed`
+    for a disk snapshot); a failed copy is deleted and the error carries Lightsail's details.
+    Tags are applied after the copy and update in place.
+
+    ```python
+    from pulumi_snapshots import LightsailSnapshotCopy
+
+    dr = LightsailSnapshotCopy(
+        "web-dr",
+        source_region="us-east-1",
+        source_resource_name="web-1",
+        use_latest_restorable_auto_snapshot=True,
+        region="us-west-2",
+        tags={"purpose": "dr"},
+    )
+    ```
+    """
+
+    _spec_ref = "pulumi_snapshots.lightsail:COPY_SPEC"
+
+    source_region: pulumi.Output[str]
+    target_snapshot_name: pulumi.Output[str]
+    source_snapshot_name: pulumi.Output[str | None]
+    source_resource_name: pulumi.Output[str | None]
+    restore_date: pulumi.Output[str | None]
+    use_latest_restorable_auto_snapshot: pulumi.Output[bool | None]
+    arn: pulumi.Output[str]
+    state: pulumi.Output[str]
+    resource_type: pulumi.Output[str]
+    size_in_gb: pulumi.Output[int]
+    created_at: pulumi.Output[str]
+    from_resource_name: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: LightsailSnapshotCopyArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(resource_name, args, opts, **kwargs)
+
+
+# LightsailDatabaseSnapshot ---------------------------------------------------------------
+
+
+class LightsailDatabaseSnapshotInputs(LightsailInputs):
+    """Inputs of `LightsailDatabaseSnapshot`, with the rules of
+    `create_relational_database_snapshot`."""
+
+    relational_database_name: str
+    relational_database_snapshot_name: str | None = None
+
+    @field_validator("relational_database_name", "relational_database_snapshot_name")
+    @classmethod
+    def _names(cls, value: str | None) -> str | None:
+        return lightsail_name(value)
+
+
+def _db_create(ctx: Context, m: LightsailDatabaseSnapshotInputs) -> str:
+    name = str(m.relational_database_snapshot_name)
+    subject = f"LightsailDatabaseSnapshot {name}"
+    params: dict[str, Any] = {
+        "relationalDatabaseName": m.relational_database_name,
+        "relationalDatabaseSnapshotName": name,
+    }
+    if m.tags:
+        params["tags"] = TAGS.to_list(m.tags)
+    ctx.report(f"{subject}: snapshotting database {m.relational_database_name}")
+    operations = ctx.call("create_relational_database_snapshot", subject, **params)["operations"]
+    _raise_failed_operations(subject, operations)
+    return name
+
+
+def _db_describe(ctx: Context, id_: str) -> Live | None:
+    s = ctx.call(
+        "get_relational_database_snapshot",
+        f"LightsailDatabaseSnapshot {id_}",
+        relationalDatabaseSnapshotName=id_,
+    )["relationalDatabaseSnapshot"]
+    return Live(
+        id=id_,
+        state=s.get("state"),
+        tags=TAGS.from_list(s.get("tags")),
+        tag_target=id_,
+        outputs={
+            "arn": s.get("arn"),
+            "state": s.get("state"),
+            "engine": s.get("engine"),
+            "engine_version": s.get("engineVersion"),
+            "size_in_gb": s.get("sizeInGb"),
+            "created_at": iso(s.get("createdAt")),
+            "from_relational_database_name": s.get("fromRelationalDatabaseName"),
+        },
+        inputs={
+            "relational_database_snapshot_name": id_,
+            "relational_database_name": s.get("fromRelationalDatabaseName"),
+        },
+    )
+
+
+def _db_delete(ctx: Context, id_: str) -> None:
+    ctx.call(
+        "delete_relational_database_snapshot",
+        f"LightsailDatabaseSnapshot {id_}",
+        relationalDatabaseSnapshotName=id_,
+    )
+
+
+DATABASE_SPEC = ResourceSpec(
+    type_name="LightsailDatabaseSnapshot",
+    service="lightsail",
+    inputs=LightsailDatabaseSnapshotInputs,
+    create=_db_create,
+    describe=_db_describe,
+    delete_member=_db_delete,
+    usable_states=frozenset({"available"}),
+    failed_states=frozenset({"failed", "error"}),
+    not_found_codes=NOT_FOUND,
+    tag_api=TAGS,
+    name_input="relational_database_snapshot_name",
+    name_rule=NAME_RULE,
+    failure_detail=_failed_operations,
+    default_timeout_minutes=60.0,
+)
+
+
+@dataclass(kw_only=True)
+class LightsailDatabaseSnapshotArgs:
+    """Inputs of `LightsailDatabaseSnapshot`."""
+
+    relational_database_name: pulumi.Input[str]
+    """The database to snapshot."""
+    relational_database_snapshot_name: pulumi.Input[str] | None = None
+    """Name of the snapshot; generated from the resource name when omitted."""
+    region: pulumi.Input[str] | None = None
+    """Region of the database."""
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """Tags of the snapshot."""
+    timeout_minutes: pulumi.Input[float] | None = None
+    """How long create waits for the snapshot to be available (default 60)."""
+
+
+class LightsailDatabaseSnapshot(
+    SnapshotResource, module="snapshots", name="LightsailDatabaseSnapshot"
+):
+    """A snapshot of a Lightsail managed database.
+
+    Create waits until the snapshot is `available`. Tags update in place; a change of database
+    or name replaces the snapshot.
+
+    ```python
+    from pulumi_snapshots import LightsailDatabaseSnapshot
+
+    before_upgrade = LightsailDatabaseSnapshot(
+        "orders-before-upgrade",
+        relational_database_name="orders",
+        tags={"reason": "pre-upgrade"},
+    )
+    pulumi.export("snapshot_arn", before_upgrade.arn)
+    ```
+    """
+
+    _spec_ref = "pulumi_snapshots.lightsail:DATABASE_SPEC"
+
+    relational_database_name: pulumi.Output[str]
+    relational_database_snapshot_name: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    state: pulumi.Output[str]
+    engine: pulumi.Output[str]
+    engine_version: pulumi.Output[str]
+    size_in_gb: pulumi.Output[int]
+    created_at: pulumi.Output[str]
+    from_relational_database_name: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: LightsailDatabaseSnapshotArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(resource_name, args, opts, **kwargs)
