@@ -18,6 +18,8 @@ from pulumi_snapshots.engine.validation import TagRules
 
 INSTANCE_ID = re.compile(r"^i-([0-9a-f]{8}|[0-9a-f]{17})$")
 VOLUME_ID = re.compile(r"^vol-([0-9a-f]{8}|[0-9a-f]{17})$")
+FILTER_VALUES = 200
+"""Values one describe_snapshots filter takes."""
 
 TAGS = TagApi(
     add="create_tags",
@@ -86,17 +88,36 @@ def _create(ctx: Context, m: Ec2MultiVolumeSnapshotInputs) -> str:
     return ",".join(ids)
 
 
+def _find(ctx: Context, snapshot_ids: list[str], subject: str) -> dict[str, Mapping[str, Any]]:
+    found: dict[str, Mapping[str, Any]] = {}
+    for start in range(0, len(snapshot_ids), FILTER_VALUES):
+        # A filter, unlike SnapshotIds, lists what still exists instead of failing on the missing.
+        page = ctx.call(
+            "describe_snapshots",
+            subject,
+            Filters=[
+                {"Name": "snapshot-id", "Values": snapshot_ids[start : start + FILTER_VALUES]}
+            ],
+        )["Snapshots"]
+        found.update({s["SnapshotId"]: s for s in page})
+    return found
+
+
 def _describe(ctx: Context, id_: str) -> Live | None:
-    ids = _members(id_)
-    # A filter, unlike SnapshotIds, lists what still exists instead of failing on the missing.
-    found = ctx.call(
-        "describe_snapshots",
-        f"Ec2MultiVolumeSnapshot {id_}",
-        Filters=[{"Name": "snapshot-id", "Values": ids}],
-    )["Snapshots"]
-    if not found:
+    found = _find(ctx, _members(id_), f"Ec2MultiVolumeSnapshot {id_}")
+    return _live(id_, found)
+
+
+def _describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
+    members = sorted({m for id_ in ids for m in _members(id_)})
+    found = _find(ctx, members, f"Ec2MultiVolumeSnapshot sets {', '.join(ids)}")
+    return {id_: _live(id_, found) for id_ in ids}
+
+
+def _live(id_: str, found: Mapping[str, Mapping[str, Any]]) -> Live | None:
+    snapshots = [found[m] for m in _members(id_) if m in found]
+    if not snapshots:
         return None
-    snapshots = sorted(found, key=lambda s: s["SnapshotId"])
     states = {s.get("State") for s in snapshots}
     state = next((bad for bad in ("error", "recoverable") if bad in states), None)
     if state is None:
@@ -154,6 +175,7 @@ SPEC = ResourceSpec(
     inputs=Ec2MultiVolumeSnapshotInputs,
     create=_create,
     describe=_describe,
+    describe_many=_describe_many,
     delete_member=_delete,
     members=_members,
     usable_states=frozenset({"completed"}),

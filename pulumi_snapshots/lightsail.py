@@ -102,6 +102,19 @@ def _progress(value: Any) -> float | None:
         return None
 
 
+def _listed(ctx: Context, operation: str, field: str, subject: str) -> list[Mapping[str, Any]]:
+    """Every item of a paginated Lightsail list call."""
+    items: list[Mapping[str, Any]] = []
+    params: dict[str, Any] = {}
+    while True:
+        page = ctx.call(operation, subject, **params)
+        items.extend(page.get(field) or [])
+        token = page.get("nextPageToken")
+        if not token:
+            return items
+        params["pageToken"] = token
+
+
 def _failed_operations(ctx: Context, name: str) -> str | None:
     """The error details of the resource's failed Lightsail operations, if any."""
     try:
@@ -266,9 +279,30 @@ def _copy_get(ctx: Context, name: str) -> tuple[str, Mapping[str, Any]] | None:
 
 def _copy_describe(ctx: Context, id_: str) -> Live | None:
     got = _copy_get(ctx, id_)
-    if got is None:
-        return None
-    kind, s = got
+    return None if got is None else _copy_live(id_, *got)
+
+
+_KIND_LIST = {
+    "InstanceSnapshot": ("get_instance_snapshots", "instanceSnapshots"),
+    "DiskSnapshot": ("get_disk_snapshots", "diskSnapshots"),
+}
+
+
+def _copy_describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
+    kinds = {_kinds.get((ctx.region, id_)) for id_ in ids}
+    wanted = list(_KIND_LIST) if None in kinds else sorted(k for k in kinds if k)
+    found: dict[str, Live | None] = {}
+    for kind in wanted:
+        operation, field = _KIND_LIST[kind]
+        for item in _listed(ctx, operation, field, f"LightsailSnapshotCopy {', '.join(ids)}"):
+            name = str(item.get("name"))
+            if name in ids:
+                _remember(ctx.region, name, kind)
+                found[name] = _copy_live(name, kind, item)
+    return found
+
+
+def _copy_live(id_: str, kind: str, s: Mapping[str, Any]) -> Live:
     origin = s.get("fromInstanceName") or s.get("fromDiskName")
     return Live(
         id=id_,
@@ -302,6 +336,7 @@ COPY_SPEC = ResourceSpec(
     inputs=LightsailSnapshotCopyInputs,
     create=_copy_create,
     describe=_copy_describe,
+    describe_many=_copy_describe_many,
     delete_member=_copy_delete,
     usable_states=frozenset({"available", "completed"}),
     failed_states=frozenset({"error"}),
@@ -417,11 +452,25 @@ def _db_create(ctx: Context, m: LightsailDatabaseSnapshotInputs) -> str:
 
 
 def _db_describe(ctx: Context, id_: str) -> Live | None:
-    s = ctx.call(
+    found = ctx.call(
         "get_relational_database_snapshot",
         f"LightsailDatabaseSnapshot {id_}",
         relationalDatabaseSnapshotName=id_,
     )["relationalDatabaseSnapshot"]
+    return _db_live(id_, found)
+
+
+def _db_describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
+    listed = _listed(
+        ctx,
+        "get_relational_database_snapshots",
+        "relationalDatabaseSnapshots",
+        f"LightsailDatabaseSnapshot {', '.join(ids)}",
+    )
+    return {str(s["name"]): _db_live(str(s["name"]), s) for s in listed if s.get("name") in ids}
+
+
+def _db_live(id_: str, s: Mapping[str, Any]) -> Live:
     return Live(
         id=id_,
         state=s.get("state"),
@@ -457,6 +506,7 @@ DATABASE_SPEC = ResourceSpec(
     inputs=LightsailDatabaseSnapshotInputs,
     create=_db_create,
     describe=_db_describe,
+    describe_many=_db_describe_many,
     delete_member=_db_delete,
     usable_states=frozenset({"available"}),
     failed_states=frozenset({"failed", "error"}),

@@ -28,6 +28,9 @@ ARN_PATTERN = re.compile(
     r"^arn:aws[a-z-]*:rds:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):cluster-snapshot:(?P<name>.+)$"
 )
 
+FILTER_VALUES = 100
+"""Values one describe_db_cluster_snapshots filter takes."""
+
 TAGS = TagApi(
     add="add_tags_to_resource",
     remove="remove_tags_from_resource",
@@ -139,9 +142,25 @@ def _describe(ctx: Context, id_: str) -> Live | None:
         f"NeptuneClusterSnapshotCopy {id_}",
         DBClusterSnapshotIdentifier=id_,
     )["DBClusterSnapshots"]
-    if not found:
-        return None
-    s: Mapping[str, Any] = found[0]
+    return _live(id_, found[0]) if found else None
+
+
+def _describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
+    found: dict[str, Live | None] = {}
+    for start in range(0, len(ids), FILTER_VALUES):
+        chunk = ids[start : start + FILTER_VALUES]
+        page = ctx.call(
+            "describe_db_cluster_snapshots",
+            f"NeptuneClusterSnapshotCopy {', '.join(chunk)}",
+            Filters=[{"Name": "db-cluster-snapshot-id", "Values": chunk}],
+        )["DBClusterSnapshots"]
+        for s in page:
+            id_ = str(s["DBClusterSnapshotIdentifier"]).lower()
+            found[id_] = _live(id_, s)
+    return found
+
+
+def _live(id_: str, s: Mapping[str, Any]) -> Live:
     progress = s.get("PercentProgress")
     return Live(
         id=id_,
@@ -194,6 +213,7 @@ SPEC = ResourceSpec(
     inputs=NeptuneClusterSnapshotCopyInputs,
     create=_create,
     describe=_describe,
+    describe_many=_describe_many,
     delete_member=_delete,
     read_tags=_read_tags,
     usable_states=frozenset({"available"}),

@@ -27,7 +27,7 @@ _clients: dict[tuple[Any, ...], Any] = {}
 _lock = threading.Lock()
 
 
-def _environment_key() -> tuple[str, ...]:
+def environment_key() -> tuple[str, ...]:
     """Settings that change which endpoint or identity a cached client would use."""
     return tuple(
         f"{k}={v}"
@@ -42,7 +42,7 @@ def client(service: str, region: str) -> Any:
     Clients live in a module-level cache, never on the provider: the provider is pickled
     into state and must carry no client, session or credential.
     """
-    key = (service, region, _environment_key())
+    key = (service, region, environment_key())
     cached = _clients.get(key)
     if cached is not None:
         return cached

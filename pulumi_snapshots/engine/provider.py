@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -20,14 +21,18 @@ from pulumi.dynamic import (
 
 from pulumi_snapshots.engine import aws
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
+from pulumi_snapshots.engine.hostpool import widen_provider_host
+from pulumi_snapshots.engine.polling import DescribeMany, shared_poller
 from pulumi_snapshots.engine.spec import Context, Live, ResourceSpec
 from pulumi_snapshots.engine.validation import check_inputs, contains_unknown
-from pulumi_snapshots.engine.waiter import Observation, Target, wait_for
+from pulumi_snapshots.engine.waiter import Observation, Target, WaitPolicy, wait_for
 
 NAME_KEY = "__name"
 """Input carrying the Pulumi resource name, for autonaming."""
 AUTONAMED_KEY = "__autonamed"
 """Input recording that the target name was generated, so it stays stable across updates."""
+
+NO_PAUSE = WaitPolicy(delay=0.0, multiplier=1.0, max_delay=0.0)
 
 _specs: dict[str, ResourceSpec] = {}
 
@@ -68,9 +73,10 @@ class SnapshotProvider(ResourceProvider):
         return resolve_spec(self.spec_ref)
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Remember the stack's `aws:region`."""
+        """Remember the stack's `aws:region`; inside the provider host, widen its thread pool."""
         region = req.config.get("aws:region")
         self.config_region = str(region) if region else None
+        widen_provider_host()
 
     def _default_region(self) -> str | None:
         return getattr(self, "config_region", None) or aws.default_region()
@@ -180,6 +186,8 @@ class SnapshotProvider(ResourceProvider):
     def _wait_usable(self, ctx: Context, id_: str, subject: str, timeout: float) -> Live:
         spec = self.spec
         seen: list[Live] = []
+        if spec.describe_many is not None:
+            return self._wait_shared(ctx, id_, subject, timeout, spec.describe_many)
 
         def poll() -> Observation:
             live = self._describe(ctx, id_)
@@ -198,6 +206,49 @@ class SnapshotProvider(ResourceProvider):
             spec.wait_policy,
             ctx.report,
         )
+        if result.state in spec.failed_states:
+            raise SnapshotFailed(
+                f"{subject} reached the error state {result.state!r}{self._why(ctx, id_)}"
+            )
+        return seen[-1]
+
+    def _wait_shared(
+        self,
+        ctx: Context,
+        id_: str,
+        subject: str,
+        timeout: float,
+        describe_many: DescribeMany,
+    ) -> Live:
+        spec = self.spec
+        poller = shared_poller(spec.type_name, describe_many, ctx, spec.wait_policy)
+        deadline = time.monotonic() + timeout * 60
+        last = poller.join(id_)
+        seen: list[Live] = []
+
+        def poll() -> Observation:
+            nonlocal last
+            last, live = poller.observe(id_, last, deadline)
+            if live is None:
+                raise SnapshotFailed(
+                    f"{subject} disappeared while it was being created{self._why(ctx, id_)}"
+                )
+            seen.append(live)
+            return Observation(live.state, live.progress)
+
+        try:
+            # The poller paces the rounds, so the loop itself never sleeps.
+            result = wait_for(
+                subject,
+                poll,
+                Target(spec.usable_states, spec.failed_states),
+                timeout * 60,
+                NO_PAUSE,
+                ctx.report,
+                sleep=lambda _seconds: None,
+            )
+        finally:
+            poller.leave(id_)
         if result.state in spec.failed_states:
             raise SnapshotFailed(
                 f"{subject} reached the error state {result.state!r}{self._why(ctx, id_)}"

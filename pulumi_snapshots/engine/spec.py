@@ -145,6 +145,9 @@ class ResourceSpec:
     """Extra reasons to replace, found in the old outputs (such as a partly deleted set)."""
     failure_detail: Callable[[Context, str], str | None] | None = None
     """Why the snapshot with this id failed or vanished, when the service can say more."""
+    describe_many: Callable[[Context, list[str]], Mapping[str, Live | None]] | None = None
+    """Reads many ids with one call (missing ids absent or None), so that concurrent waits in
+    one region share their status calls; without it each wait polls `describe` alone."""
     read_tags: Callable[[Context, Live], dict[str, str]] | None = None
     """Reads tags where `describe` does not return them; called only when outputs are built."""
 

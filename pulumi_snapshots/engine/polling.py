@@ -1,0 +1,128 @@
+"""Shared status polling: every snapshot of one resource kind and region that is being waited
+on is read by one describe call per round, on one shared backoff schedule."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from pulumi_snapshots.engine import aws
+from pulumi_snapshots.engine.waiter import WaitPolicy
+
+if TYPE_CHECKING:
+    from pulumi_snapshots.engine.spec import Context, Live
+
+DescribeMany = Callable[["Context", list[str]], Mapping[str, "Live | None"]]
+
+
+class SharedPoller:
+    """Runs poll rounds for all current waiters; one waiter at a time makes the call.
+
+    A waiter asks for a round newer than the last it saw. If no round is under way, it
+    becomes the poller: it waits for the schedule, reads every waiting id with one
+    `describe_many` call and publishes the results to all.
+    """
+
+    def __init__(self, describe_many: DescribeMany, ctx: Context, policy: WaitPolicy) -> None:
+        self._describe_many = describe_many
+        self._ctx = ctx
+        self._policy = policy
+        self._cond = threading.Condition()
+        self._waiters: dict[str, int] = {}
+        self._results: Mapping[str, Live | None] = {}
+        self._error: BaseException | None = None
+        self._round = 0
+        self._polling = False
+        self._next_at = 0.0
+        self._next_delay = policy.effective().delays()
+        self.calls = 0
+
+    def join(self, id_: str) -> int:
+        """Start waiting on `id_`; returns the round to ask past."""
+        with self._cond:
+            if not self._waiters:
+                # An idle poller starts over: first round at once, then the initial delay.
+                self._next_at = 0.0
+                self._next_delay = self._policy.effective().delays()
+            self._waiters[id_] = self._waiters.get(id_, 0) + 1
+            return self._round
+
+    def leave(self, id_: str) -> None:
+        """Stop waiting on `id_`."""
+        with self._cond:
+            count = self._waiters.get(id_, 0) - 1
+            if count > 0:
+                self._waiters[id_] = count
+            else:
+                self._waiters.pop(id_, None)
+
+    def observe(self, id_: str, after: int, deadline: float) -> tuple[int, Live | None]:
+        """The first round after `after` (or the latest, once `deadline` passes)."""
+        with self._cond:
+            # A round counts for this waiter only if it read this id.
+            while self._round <= after or id_ not in self._results:
+                now = time.monotonic()
+                if now >= deadline:
+                    break
+                if self._polling:
+                    self._cond.wait(timeout=deadline - now)
+                    continue
+                self._polling = True
+                start_at = self._next_at
+                self._cond.release()
+                try:
+                    self._run_round(start_at, deadline)
+                finally:
+                    self._cond.acquire()
+                    self._polling = False
+                    self._cond.notify_all()
+            if self._error is not None and self._round > after:
+                raise self._error
+            return self._round, self._results.get(id_)
+
+    def _run_round(self, start_at: float, deadline: float) -> None:
+        pause = start_at - time.monotonic()
+        if pause > 0:
+            time.sleep(min(pause, max(deadline - time.monotonic(), 0)))
+            if time.monotonic() < start_at:
+                return
+        with self._cond:
+            ids = sorted(self._waiters)
+        results: Mapping[str, Live | None] = {}
+        error: BaseException | None = None
+        try:
+            found = self._describe_many(self._ctx, ids)
+            results = {id_: found.get(id_) for id_ in ids}
+        except Exception as exc:  # every waiter of the round sees the error
+            error = exc
+            results = dict.fromkeys(ids)
+        with self._cond:
+            self.calls += 1
+            self._results = results
+            self._error = error
+            self._round += 1
+            self._next_at = time.monotonic() + self._next_delay()
+
+
+_pollers: dict[tuple[object, ...], SharedPoller] = {}
+_lock = threading.Lock()
+
+
+def shared_poller(
+    kind: str, describe_many: DescribeMany, ctx: Context, policy: WaitPolicy
+) -> SharedPoller:
+    """The poller of a resource kind in a region (and endpoint), made on first use."""
+    key = (kind, ctx.region, aws.environment_key())
+    with _lock:
+        poller = _pollers.get(key)
+        if poller is None:
+            poller = _pollers[key] = SharedPoller(describe_many, ctx, policy)
+        return poller
+
+
+def reset_pollers() -> None:
+    """Forget every poller (for tests that swap the fake AWS underneath)."""
+    with _lock:
+        _pollers.clear()
