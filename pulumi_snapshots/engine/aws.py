@@ -8,20 +8,13 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import boto3
-import botocore.config
-import botocore.exceptions
-
 from pulumi_snapshots.engine.errors import AwsCallError
 
-USER_AGENT = "pulumi-snapshots/0.1.0"
+# boto3 is imported where clients are made: a Pulumi program only declares resources and never
+# calls AWS itself, so it should not pay for importing boto3.
 
-# Throttling and transient errors are retried by botocore itself: "standard" mode retries
-# RequestLimitExceeded/Throttling/ThrottlingException and 5xx with exponential backoff.
-RETRY_CONFIG = botocore.config.Config(
-    retries={"mode": "standard", "max_attempts": 10},
-    user_agent_extra=USER_AGENT,
-)
+USER_AGENT = "pulumi-snapshots/0.1.0"
+MAX_ATTEMPTS = 10
 
 _clients: dict[tuple[Any, ...], Any] = {}
 _lock = threading.Lock()
@@ -46,14 +39,23 @@ def client(service: str, region: str) -> Any:
     cached = _clients.get(key)
     if cached is not None:
         return cached
+    import boto3
+    import botocore.config
+
     with _lock:
         cached = _clients.get(key)
         if cached is None:
             # A fresh session per client: boto3's default session is not thread-safe.
+            # Throttling and transient errors are retried by botocore itself: "standard" mode
+            # retries RequestLimitExceeded/Throttling/ThrottlingException and 5xx with backoff.
+            config = botocore.config.Config(
+                retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+                user_agent_extra=USER_AGENT,
+            )
             cached = boto3.session.Session().client(
                 service,  # type: ignore[call-overload]
                 region_name=region,
-                config=RETRY_CONFIG,
+                config=config,
             )
             _clients[key] = cached
     return cached
@@ -67,19 +69,16 @@ def clear_clients() -> None:
 
 def default_region() -> str | None:
     """The AWS default chain's region: AWS_REGION, AWS_DEFAULT_REGION, then the profile."""
+    import boto3
+
     return os.environ.get("AWS_REGION") or boto3.session.Session().region_name
-
-
-def error_code(exc: BaseException) -> str | None:
-    """The AWS error code of a botocore ClientError, else None."""
-    if isinstance(exc, botocore.exceptions.ClientError):
-        return str(exc.response.get("Error", {}).get("Code", "")) or None
-    return None
 
 
 def call(api: Any, operation: str, subject: str, **params: Any) -> Any:
     """Call `api.<operation>(**params)`, turning AWS errors into errors that name the operation,
     the snapshot, the error code and the message."""
+    import botocore.exceptions
+
     method: Callable[..., Mapping[str, Any]] = getattr(api, operation)
     try:
         return method(**params)
