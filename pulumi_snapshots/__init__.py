@@ -2,6 +2,7 @@
 snapshots that Pulumi creates, waits for, refreshes, tags and deletes."""
 
 from pulumi_snapshots.ec2 import Ec2MultiVolumeSnapshot, Ec2MultiVolumeSnapshotArgs
+from pulumi_snapshots.elasticache import ElastiCacheSnapshotCopy, ElastiCacheSnapshotCopyArgs
 from pulumi_snapshots.engine.errors import SnapshotError
 from pulumi_snapshots.lightsail import (
     LightsailDatabaseSnapshot,
@@ -14,6 +15,8 @@ from pulumi_snapshots.neptune import NeptuneClusterSnapshotCopy, NeptuneClusterS
 __all__ = [
     "Ec2MultiVolumeSnapshot",
     "Ec2MultiVolumeSnapshotArgs",
+    "ElastiCacheSnapshotCopy",
+    "ElastiCacheSnapshotCopyArgs",
     "LightsailDatabaseSnapshot",
     "LightsailDatabaseSnapshotArgs",
     "LightsailSnapshotCopy",

@@ -81,14 +81,14 @@ class SnapshotProvider(ResourceProvider):
     def _default_region(self) -> str | None:
         return getattr(self, "config_region", None) or aws.default_region()
 
-    def _context(self, region: str | None) -> Context:
-        resolved = region or self._default_region()
+    def _context(self, recorded: Mapping[str, Any]) -> Context:
+        resolved = recorded.get("region") or self._default_region()
         if not resolved:
             raise SnapshotError(
                 f"{self.spec.type_name}: no region: set the `region` input, the stack "
                 "config `aws:region`, or AWS_REGION"
             )
-        return Context(self.spec, resolved, _report)
+        return Context(self.spec, resolved, _report, recorded)
 
     # check ------------------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ class SnapshotProvider(ResourceProvider):
         spec = self.spec
         given = _public(props)
         model = spec.inputs.model_validate(given)
-        ctx = self._context(model.region)
+        ctx = self._context(given)
         subject = self._subject(given, None)
         id_ = spec.create(ctx, model)
         subject = self._subject(given, id_)
@@ -221,7 +221,8 @@ class SnapshotProvider(ResourceProvider):
         describe_many: DescribeMany,
     ) -> Live:
         spec = self.spec
-        poller = shared_poller(spec.type_name, describe_many, ctx, spec.wait_policy)
+        shared = Context(spec, ctx.region, ctx.report)
+        poller = shared_poller(spec.type_name, describe_many, shared, spec.wait_policy)
         deadline = time.monotonic() + timeout * 60
         last = poller.join(id_)
         seen: list[Live] = []
@@ -272,7 +273,7 @@ class SnapshotProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """The live state; a snapshot that no longer exists reads as gone."""
         given = {k: v for k, v in _public(props).items() if v is not None}
-        ctx = self._context(given.get("region"))
+        ctx = self._context(given)
         live = self._describe(ctx, id_)
         if live is None:
             return ReadResult(None, {})
@@ -288,7 +289,8 @@ class SnapshotProvider(ResourceProvider):
         """Apply tag changes in place and return the full outputs."""
         spec = self.spec
         given = _public(_news)
-        ctx = self._context(_olds.get("region") or given.get("region"))
+        # The recorded region wins: the snapshot lives where it was made.
+        ctx = self._context({**given, "region": _olds.get("region") or given.get("region")})
         subject = self._subject(given, _id)
         live = self._describe(ctx, _id)
         if live is None:
@@ -310,7 +312,7 @@ class SnapshotProvider(ResourceProvider):
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Delete what create made; something already gone is success."""
         given = _public(_props)
-        ctx = self._context(given.get("region"))
+        ctx = self._context(given)
         self._delete_members(ctx, _id, self._subject(given, _id))
 
     def _delete_members(self, ctx: Context, id_: str, subject: str) -> None:
@@ -357,7 +359,7 @@ class SnapshotProvider(ResourceProvider):
         """
         spec = self.spec
         outs: dict[str, Any] = {k: v for k, v in given.items() if k in spec.inputs.model_fields}
-        live = self._with_tags(self._context(region), live)
+        live = self._with_tags(self._context({**given, "region": region}), live)
         for key, value in live.outputs.items():
             if key in spec.computed_inputs and given.get(key) is not None:
                 continue

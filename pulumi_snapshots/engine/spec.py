@@ -39,6 +39,9 @@ class Context:
     spec: ResourceSpec
     region: str
     report: Callable[[str], None]
+    recorded: Mapping[str, Any] = field(default_factory=dict)
+    """The resource's inputs as checked or recorded in state, for what the id does not say
+    (such as the bucket of an export); empty in shared polling, which serves many resources."""
 
     def client(self, service: str | None = None, region: str | None = None) -> Any:
         """A client of the resource's service (or another) in its region (or another)."""

@@ -1,0 +1,509 @@
+"""ElastiCache: `ElastiCacheSnapshotCopy`, a copy of a snapshot, or its export to S3
+(`copy_snapshot`)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pydantic import field_validator
+
+from pulumi_snapshots.engine import (
+    Context,
+    Inputs,
+    Live,
+    NameRule,
+    ResourceSpec,
+    SnapshotResource,
+    TagApi,
+    TagRules,
+)
+from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError
+from pulumi_snapshots.engine.validation import name_pattern_check
+
+TAGS = TagApi(
+    add="add_tags_to_resource",
+    remove="remove_tags_from_resource",
+    target_param="ResourceName",
+)
+
+SNAPSHOT_RULES = "ElastiCache snapshot naming rules"
+BUCKET_RULES = "S3 bucket naming rules"
+BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+MAX_KMS_KEY_ID = 2048
+LIST_PAGE = 50
+"""Snapshots one describe_snapshots page holds at most."""
+
+
+class ElastiCacheSnapshotCopyInputs(Inputs):
+    """Inputs of `ElastiCacheSnapshotCopy`, with the rules of `copy_snapshot`."""
+
+    # ElastiCache tags: keys of 1 to 128 characters, values of up to 256, no `aws:` keys,
+    # at most 50 tags on a resource.
+    tag_rules = TagRules(max_key=128, max_value=256, forbidden_prefixes=("aws:",), max_tags=50)
+
+    source_snapshot_name: str
+    target_snapshot_name: str | None = None
+    target_bucket: str | None = None
+    kms_key_id: str | None = None
+
+    @field_validator("source_snapshot_name")
+    @classmethod
+    def _source(cls, value: str) -> str:
+        # Automatic snapshots are named `automatic.<cluster>-<date>`: no naming rule is imposed
+        # on sources beyond naming one.
+        if not value.strip():
+            raise ValueError("must name an existing ElastiCache snapshot")
+        return value
+
+    @field_validator("target_snapshot_name")
+    @classmethod
+    def _target(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return name_pattern_check(
+                value,
+                min_len=1,
+                max_len=255,
+                allowed=r"[A-Za-z0-9-]",
+                first_letter=True,
+                no_trailing_hyphen=True,
+                no_double_hyphen=True,
+            )
+        except ValueError as exc:
+            raise ValueError(f"{exc} ({SNAPSHOT_RULES})") from None
+
+    @field_validator("target_bucket")
+    @classmethod
+    def _bucket(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        problems = bucket_name_problems(value)
+        if problems:
+            raise ValueError(f"{value!r} " + ", ".join(problems) + f" ({BUCKET_RULES})")
+        return value
+
+    @field_validator("kms_key_id")
+    @classmethod
+    def _kms(cls, value: str | None) -> str | None:
+        if value is not None and not 1 <= len(value) <= MAX_KMS_KEY_ID:
+            raise ValueError(
+                f"must be a KMS key id, key ARN, alias name or alias ARN of 1 to "
+                f"{MAX_KMS_KEY_ID} characters (got {len(value)})"
+            )
+        return value
+
+    def cross_checks(self) -> Iterable[tuple[str, str]]:
+        """Tags need an ElastiCache snapshot; a copy needs a name of its own."""
+        if self.target_bucket is not None and self.tags:
+            yield (
+                "tags",
+                "cannot be set together with target_bucket: an export creates no ElastiCache "
+                "snapshot to tag, only .rdb objects in the bucket (use the bucket's own "
+                "tagging, lifecycle or prefix rules for them)",
+            )
+        if self.target_bucket is None and self.target_snapshot_name == self.source_snapshot_name:
+            yield (
+                "target_snapshot_name",
+                "must differ from source_snapshot_name: ElastiCache snapshot names are unique "
+                "(only an export to S3 may reuse the source's name)",
+            )
+
+
+def bucket_name_problems(name: str) -> list[str]:
+    """Every S3 general purpose bucket naming rule that `name` breaks, as phrases."""
+    problems: list[str] = []
+    if not 3 <= len(name) <= 63:
+        problems.append(f"must be 3 to 63 characters long (got {len(name)})")
+    bad = sorted({c for c in name if not re.match(r"[a-z0-9.-]", c)})
+    if bad:
+        problems.append(
+            f"has characters that are not allowed: {''.join(bad)!r} "
+            "(only lowercase letters, digits, dots and hyphens)"
+        )
+    if name and not (name[0].isascii() and name[0].isalnum()):
+        problems.append("must begin with a lowercase letter or digit")
+    if name and not (name[-1].isascii() and name[-1].isalnum()):
+        problems.append("must end with a lowercase letter or digit")
+    if ".." in name:
+        problems.append("must not contain two adjacent dots")
+    try:
+        ipaddress.IPv4Address(name)
+    except ValueError:
+        pass
+    else:
+        problems.append("must not be formatted as an IP address")
+    for prefix in BUCKET_RESERVED_PREFIXES:
+        if name.startswith(prefix):
+            problems.append(f"must not start with the reserved prefix {prefix!r}")
+    for suffix in BUCKET_RESERVED_SUFFIXES:
+        if name.endswith(suffix):
+            problems.append(f"must not end with the reserved suffix {suffix!r}")
+    return problems
+
+
+# ids -------------------------------------------------------------------------------------
+
+
+def _bucket(ctx: Context, id_: str) -> str | None:
+    """The bucket of an export (None for a copy): from this process's own export in flight,
+    else from the recorded inputs."""
+    flight = _flight(ctx, id_)
+    if flight is not None:
+        return flight.bucket
+    bucket = ctx.recorded.get("target_bucket")
+    return str(bucket) if bucket else None
+
+
+def _subject(id_: str) -> str:
+    return f"ElastiCacheSnapshotCopy {id_}"
+
+
+# exports in flight -----------------------------------------------------------------------
+
+
+@dataclass
+class _Export:
+    """An export this process started and is waiting for.
+
+    ElastiCache keeps no record of an export: while it runs, only its source says so
+    (`exporting`); afterwards only the objects in the bucket exist. Whether an export that
+    wrote nothing failed or is still to start can only be told with the source's name, so it is
+    remembered here for the wait that follows create, which shared polling serves by id alone.
+    """
+
+    source: str
+    bucket: str
+    source_status: str | None = "exporting"
+    finished: bool = False
+
+
+_in_flight: dict[tuple[str, str], _Export] = {}
+_in_flight_lock = threading.Lock()
+
+
+def _flight(ctx: Context, id_: str) -> _Export | None:
+    with _in_flight_lock:
+        return _in_flight.get((ctx.region, id_))
+
+
+# service functions -----------------------------------------------------------------------
+
+
+def _create(ctx: Context, m: ElastiCacheSnapshotCopyInputs) -> str:
+    target = str(m.target_snapshot_name)
+    params: dict[str, Any] = {
+        "SourceSnapshotName": m.source_snapshot_name,
+        "TargetSnapshotName": target,
+    }
+    if m.kms_key_id:
+        params["KmsKeyId"] = m.kms_key_id
+    if m.target_bucket is None:
+        if m.tags:
+            params["Tags"] = TAGS.to_list(m.tags)
+        subject = _subject(target)
+        ctx.report(f"{subject}: copying {m.source_snapshot_name}")
+        ctx.call("copy_snapshot", subject, **params)
+        return target
+    params["TargetBucket"] = m.target_bucket
+    subject = _subject(target)
+    ctx.report(f"{subject}: exporting {m.source_snapshot_name} to s3://{m.target_bucket}")
+    ctx.call("copy_snapshot", subject, **params)
+    with _in_flight_lock:
+        _in_flight[(ctx.region, target)] = _Export(m.source_snapshot_name, m.target_bucket)
+    return target
+
+
+def _describe(ctx: Context, id_: str) -> Live | None:
+    bucket = _bucket(ctx, id_)
+    if bucket is not None:
+        return _describe_export(ctx, id_, bucket)
+    found = ctx.call("describe_snapshots", _subject(id_), SnapshotName=id_)["Snapshots"]
+    return _copy_live(id_, found[0]) if found else None
+
+
+def _describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
+    found: dict[str, Live | None] = {}
+    copies: set[str] = set()
+    for id_ in ids:
+        bucket = _bucket(ctx, id_)
+        if bucket is not None:
+            # Each export has its own source and bucket to read.
+            found[id_] = _describe_export(ctx, id_, bucket)
+        else:
+            copies.add(id_)
+    if len(copies) > 1:
+        # Copies are manual snapshots: list those, for as many pages as describing the copies
+        # still missing one by one would cost.
+        params: dict[str, Any] = {"SnapshotSource": "manual", "MaxRecords": LIST_PAGE}
+        pages = 0
+        while copies and pages < len(copies):
+            page = ctx.call(
+                "describe_snapshots",
+                f"ElastiCacheSnapshotCopy {', '.join(sorted(copies))}",
+                **params,
+            )
+            pages += 1
+            for s in page["Snapshots"]:
+                name = str(s.get("SnapshotName"))
+                if name in copies:
+                    copies.discard(name)
+                    found[name] = _copy_live(name, s)
+            if not page.get("Marker"):
+                break
+            params["Marker"] = page["Marker"]
+    # What the listing did not show is read by name: only a not-found error says it is gone.
+    for id_ in sorted(copies):
+        try:
+            found[id_] = _describe(ctx, id_)
+        except AwsCallError as exc:
+            if exc.code != "SnapshotNotFoundFault":
+                raise
+            found[id_] = None
+    return found
+
+
+def _copy_live(id_: str, s: Mapping[str, Any]) -> Live:
+    return Live(
+        id=id_,
+        state=s.get("SnapshotStatus"),
+        tags=None,
+        tag_target=s["ARN"],
+        outputs={
+            "arn": s["ARN"],
+            "snapshot_status": s.get("SnapshotStatus"),
+            "engine": s.get("Engine"),
+            "engine_version": s.get("EngineVersion"),
+            "cache_node_type": s.get("CacheNodeType"),
+            "snapshot_source": s.get("SnapshotSource"),
+            "kms_key_id": s.get("KmsKeyId"),
+            "exported_object_keys": None,
+        },
+        inputs={"target_snapshot_name": id_},
+    )
+
+
+def _describe_export(ctx: Context, id_: str, bucket: str) -> Live | None:
+    flight = _flight(ctx, id_)
+    if flight is not None and not flight.finished:
+        # The source first, then the bucket: an export that ends between the two reads is
+        # then seen with its objects, never as an export that wrote nothing.
+        flight.source_status = _source_status(ctx, flight.source, _subject(id_))
+        if flight.source_status not in (None, "available"):
+            return _export_live(id_, bucket, flight.source_status, [])
+    keys = _object_keys(ctx, bucket, id_, _subject(id_))
+    if flight is not None and not flight.finished:
+        flight.finished = True
+        return _export_live(id_, bucket, "available" if keys else "failed", keys)
+    if not keys:
+        return None
+    return _export_live(id_, bucket, "available", keys)
+
+
+def _export_live(id_: str, bucket: str, state: str, keys: list[str]) -> Live:
+    # An export is objects in S3: the outputs that describe an ElastiCache snapshot are None.
+    return Live(
+        id=id_,
+        state=state,
+        tags={},
+        tag_target=id_,
+        outputs={
+            "arn": None,
+            "snapshot_status": state,
+            "engine": None,
+            "engine_version": None,
+            "cache_node_type": None,
+            "snapshot_source": None,
+            "kms_key_id": None,
+            "exported_object_keys": keys,
+        },
+        inputs={"target_snapshot_name": id_, "target_bucket": bucket},
+    )
+
+
+def _source_status(ctx: Context, source: str, subject: str) -> str | None:
+    """The status of the snapshot being exported, or None once it no longer exists."""
+    try:
+        found = ctx.call("describe_snapshots", subject, SnapshotName=source)["Snapshots"]
+    except AwsCallError as exc:
+        if exc.code == "SnapshotNotFoundFault":
+            return None
+        raise
+    return str(found[0].get("SnapshotStatus")) if found else None
+
+
+def _object_keys(ctx: Context, bucket: str, target: str, subject: str) -> list[str]:
+    """The keys of the export's objects, `<target>-NNNN.rdb`, sorted."""
+    exact = re.compile(re.escape(target) + r"-\d{4}\.rdb")
+    keys: list[str] = []
+    params: dict[str, Any] = {"Bucket": bucket, "Prefix": f"{target}-"}
+    while True:
+        page = ctx.call("list_objects_v2", subject, service="s3", **params)
+        keys.extend(o["Key"] for o in page.get("Contents", ()) if exact.fullmatch(o["Key"]))
+        if not page.get("IsTruncated"):
+            return sorted(keys)
+        params["ContinuationToken"] = page["NextContinuationToken"]
+
+
+def _read_tags(ctx: Context, live: Live) -> dict[str, str]:
+    listed = ctx.call("list_tags_for_resource", _subject(live.id), ResourceName=live.tag_target)
+    return TAGS.from_list(listed.get("TagList"))
+
+
+def _delete(ctx: Context, id_: str) -> None:
+    bucket, target = _bucket(ctx, id_), id_
+    if bucket is None:
+        ctx.call("delete_snapshot", _subject(id_), SnapshotName=id_)
+        return
+    subject = _subject(id_)
+    _delete_objects(ctx, bucket, _object_keys(ctx, bucket, target, subject), subject)
+    with _in_flight_lock:
+        flight = _in_flight.pop((ctx.region, id_), None)
+    if flight is None or flight.finished:
+        return
+    if _source_status(ctx, flight.source, subject) == "exporting":
+        raise SnapshotError(
+            f"ElastiCache is still exporting {flight.source} and an export cannot be "
+            f"cancelled: its objects {target}-NNNN.rdb may still appear in s3://{bucket}"
+        )
+
+
+def _delete_objects(ctx: Context, bucket: str, keys: Sequence[str], subject: str) -> None:
+    for start in range(0, len(keys), 1000):
+        batch = keys[start : start + 1000]
+        result = ctx.call(
+            "delete_objects",
+            subject,
+            service="s3",
+            Bucket=bucket,
+            Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True},
+        )
+        errors = [e for e in result.get("Errors", ()) if e.get("Code") != "NoSuchKey"]
+        if errors:
+            failed = ", ".join(
+                f"{e.get('Key')} ({e.get('Code')}: {e.get('Message')})" for e in errors
+            )
+            raise SnapshotError(f"{subject}: deleting objects from s3://{bucket} failed: {failed}")
+
+
+def _failure_detail(ctx: Context, id_: str) -> str | None:
+    bucket, target = _bucket(ctx, id_), id_
+    flight = _flight(ctx, id_)
+    if bucket is None or flight is None:
+        return None
+    if flight.source_status is None:
+        return (
+            f"the source snapshot {flight.source} disappeared during the export, and no "
+            f"{target}-NNNN.rdb object was written to s3://{bucket}"
+        )
+    return (
+        f"ElastiCache finished exporting {flight.source} but wrote no {target}-NNNN.rdb object "
+        f"to s3://{bucket}: check that the bucket is in {ctx.region} and that its policy "
+        "grants ElastiCache access"
+    )
+
+
+SPEC = ResourceSpec(
+    type_name="ElastiCacheSnapshotCopy",
+    service="elasticache",
+    inputs=ElastiCacheSnapshotCopyInputs,
+    create=_create,
+    describe=_describe,
+    describe_many=_describe_many,
+    delete_member=_delete,
+    read_tags=_read_tags,
+    usable_states=frozenset({"available"}),
+    failed_states=frozenset({"failed"}),
+    not_found_codes=frozenset({"SnapshotNotFoundFault", "NoSuchBucket"}),
+    tag_api=TAGS,
+    name_input="target_snapshot_name",
+    name_rule=NameRule(max_length=255, lowercase=True, starts_with_letter=True),
+    computed_inputs=frozenset({"kms_key_id"}),
+    failure_detail=_failure_detail,
+    default_timeout_minutes=120.0,
+)
+
+
+@dataclass(kw_only=True)
+class ElastiCacheSnapshotCopyArgs:
+    """Inputs of `ElastiCacheSnapshotCopy`."""
+
+    source_snapshot_name: pulumi.Input[str]
+    """The snapshot to copy or export (manual or automatic)."""
+    target_snapshot_name: pulumi.Input[str] | None = None
+    """The copy's name, or the name the exported objects start with; generated from the resource
+    name when omitted."""
+    target_bucket: pulumi.Input[str] | None = None
+    """Export to this S3 bucket (in the same region) instead of copying within ElastiCache."""
+    kms_key_id: pulumi.Input[str] | None = None
+    """KMS key to encrypt the copy with."""
+    region: pulumi.Input[str] | None = None
+    """Region of the source snapshot, the copy and the bucket."""
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """Tags of the copy (not allowed with `target_bucket`)."""
+    timeout_minutes: pulumi.Input[float] | None = None
+    """How long create waits for the copy or export to finish (default 120)."""
+
+
+class ElastiCacheSnapshotCopy(SnapshotResource, module="snapshots", name="ElastiCacheSnapshotCopy"):
+    """A copy of an ElastiCache (Valkey or Redis OSS) snapshot, or its export to S3.
+
+    Without `target_bucket`, the copy is an ElastiCache snapshot: create waits until it is
+    `available`, a copy that fails is deleted and the error says why, and tags update in place.
+
+    With `target_bucket`, the snapshot is exported as `<target_snapshot_name>-NNNN.rdb` objects
+    (one per shard) into the bucket, which must be in the same region and grant ElastiCache
+    access. The resource owns those objects: `exported_object_keys` lists them, a refresh reads
+    them back (all gone means deleted) and delete removes them. `arn`, `engine`,
+    `engine_version`, `cache_node_type` and `snapshot_source` are None for an export, and it
+    takes no `tags`. A lookup with `get()` finds copies only: an export is known by its bucket.
+
+    Every input change other than `tags` and `timeout_minutes` replaces the copy or export.
+
+    ```python
+    from pulumi_snapshots.elasticache import ElastiCacheSnapshotCopy
+
+    keep = ElastiCacheSnapshotCopy(
+        "sessions-keep",
+        source_snapshot_name="automatic.sessions-2024-06-01-05-00",
+        kms_key_id="alias/backups",
+        tags={"purpose": "retention"},
+    )
+    export = ElastiCacheSnapshotCopy(
+        "sessions-export",
+        source_snapshot_name=keep.target_snapshot_name,
+        target_bucket="sessions-exports",
+    )
+    pulumi.export("rdb_keys", export.exported_object_keys)
+    ```
+    """
+
+    _spec_ref = "pulumi_snapshots.elasticache:SPEC"
+
+    source_snapshot_name: pulumi.Output[str]
+    target_snapshot_name: pulumi.Output[str]
+    target_bucket: pulumi.Output[str | None]
+    kms_key_id: pulumi.Output[str | None]
+    arn: pulumi.Output[str | None]
+    snapshot_status: pulumi.Output[str]
+    engine: pulumi.Output[str | None]
+    engine_version: pulumi.Output[str | None]
+    cache_node_type: pulumi.Output[str | None]
+    snapshot_source: pulumi.Output[str | None]
+    exported_object_keys: pulumi.Output[list[str] | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ElastiCacheSnapshotCopyArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(resource_name, args, opts, **kwargs)

@@ -1,0 +1,213 @@
+"""ElastiCacheSnapshotCopy through the real provider host (`python -m pulumi.dynamic`), driven
+over gRPC as Pulumi drives it, against the fake AWS running as a server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
+from pulumi_snapshots.engine.validation import UNKNOWN
+from pulumi_snapshots.testing import FakeAwsServer
+from pulumi_snapshots.testing.control import Control
+from pulumi_snapshots.testing.host import PROVIDER_KEY, ProviderHost, provider_props, urn_for
+
+REGION = "us-east-1"
+SPEC_REF = "pulumi_snapshots.elasticache:SPEC"
+TYPE_NAME = "ElastiCacheSnapshotCopy"
+FAKE_KEY_ID = "AKIAFAKEKEYMUSTNOTLEAK"
+FAKE_SECRET = "fake-secret-key-that-must-not-leak-into-state"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeAwsServer]:
+    with FakeAwsServer() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def host(server: FakeAwsServer) -> Iterator[ProviderHost]:
+    env = {
+        "AWS_ENDPOINT_URL": server.endpoint,
+        "AWS_ACCESS_KEY_ID": FAKE_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
+        "PULUMI_SNAPSHOTS_POLL_SECONDS": "0.01",
+    }
+    with ProviderHost(env=env, config={"aws:region": REGION}) as running:
+        yield running
+
+
+@pytest.fixture
+def control(server: FakeAwsServer) -> Iterator[Control]:
+    server.control.reset()
+    yield server.control
+    server.control.reset()
+
+
+def client(server: FakeAwsServer, service: str) -> Any:
+    return boto3.client(
+        service,  # type: ignore[call-overload]
+        region_name=REGION,
+        endpoint_url=server.endpoint,
+        aws_access_key_id="seed",
+        aws_secret_access_key="seed",
+    )
+
+
+def unique(prefix: str) -> str:
+    """A fresh name: the server keeps its data for the whole module."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def keys_in(server: FakeAwsServer, bucket: str) -> list[str]:
+    listing = client(server, "s3").list_objects_v2(Bucket=bucket)
+    return sorted(o["Key"] for o in listing.get("Contents", []))
+
+
+def check_and_create(
+    host: ProviderHost, news: dict[str, Any], seen: list[Any]
+) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
+    """Check and create through the host: (urn, id, checked inputs, outputs)."""
+    urn = urn_for(TYPE_NAME, news[NAME_KEY])
+    props = provider_props(SnapshotProvider(SPEC_REF), news)
+    inputs, failures = host.check(urn, {}, props)
+    assert failures == []
+    id_, outs = host.create(urn, inputs)
+    seen.extend([props, inputs, outs])
+    return urn, id_, inputs, outs
+
+
+def test_copy_through_every_rpc(
+    host: ProviderHost, server: FakeAwsServer, control: Control
+) -> None:
+    source = unique("src")
+    control.seed_elasticache_snapshot(source, REGION)
+    seen: list[Any] = []
+    control.hold("elasticache", match="sessions-keep-*", reads=2)
+    urn, id_, inputs, outs = check_and_create(
+        host,
+        {
+            NAME_KEY: "sessions-keep",
+            "source_snapshot_name": source,
+            "kms_key_id": "alias/backups",
+            "tags": {"a": "1"},
+        },
+        seen,
+    )
+    assert id_ == inputs["target_snapshot_name"] and id_.startswith("sessions-keep-")
+    assert outs["snapshot_status"] == "available" and outs["arn"].endswith(f":snapshot:{id_}")
+    assert outs["kms_key_id"] == "alias/backups" and outs["tags"] == {"a": "1"}
+    assert outs["region"] == REGION and outs["engine"] == "redis"
+    assert "exported_object_keys" not in outs
+    assert any(f"{TYPE_NAME} {id_} is still creating" in line for line in host.output)
+    assert control.request_counts()["elasticache"]["CopySnapshot"] == 1
+
+    # The provider is pickled by reference: small, and free of credentials.
+    assert isinstance(inputs[PROVIDER_KEY], str) and len(inputs[PROVIDER_KEY]) < 512
+
+    # Refresh, then a tag change: diff says update in place, update keeps every output.
+    read_id, refreshed = host.read(urn, id_, outs)
+    seen.append(refreshed)
+    assert read_id == id_ and refreshed["arn"] == outs["arn"]
+    checked, failures = host.check(urn, inputs, {**inputs, "tags": {"a": "2", "b": "3"}})
+    assert failures == [] and checked["target_snapshot_name"] == id_
+    diff = host.diff(urn, id_, refreshed, checked)
+    assert diff.changes is True and diff.replaces == []
+    updated = host.update(urn, id_, refreshed, checked)
+    seen.append(updated)
+    assert updated["tags"] == {"a": "2", "b": "3"}
+    for key, value in refreshed.items():
+        if key not in ("tags", "tags_all"):
+            assert updated[key] == value, key
+    listed = client(server, "elasticache").list_tags_for_resource(ResourceName=outs["arn"])
+    assert {t["Key"]: t["Value"] for t in listed["TagList"]} == {"a": "2", "b": "3"}
+
+    # A replacing change, unknown in preview.
+    preview = host.diff(urn, id_, updated, {**checked, "source_snapshot_name": UNKNOWN})
+    assert preview.replaces == ["source_snapshot_name"]
+
+    # Deleted out of band: read reports it gone; delete succeeds, twice.
+    client(server, "elasticache").delete_snapshot(SnapshotName=id_)
+    gone_id, _ = host.read(urn, id_, updated)
+    assert gone_id == ""
+    host.delete(urn, id_, updated)
+    host.delete(urn, id_, updated)
+
+    text = json.dumps(seen, default=str) + "\n".join(host.output)
+    assert FAKE_KEY_ID not in text and FAKE_SECRET not in text
+
+
+def test_export_through_every_rpc(
+    host: ProviderHost, server: FakeAwsServer, control: Control
+) -> None:
+    source, bucket = unique("sharded"), unique("exports")
+    control.seed_elasticache_snapshot(source, REGION, num_node_groups=2)
+    client(server, "s3").create_bucket(Bucket=bucket)
+    seen: list[Any] = []
+
+    # Tags need an ElastiCache snapshot: an export with tags fails its check, before any call.
+    tagged = provider_props(
+        SnapshotProvider(SPEC_REF),
+        {
+            NAME_KEY: "x",
+            "source_snapshot_name": source,
+            "target_bucket": bucket,
+            "tags": {"a": "b"},
+        },
+    )
+    _, failures = host.check(urn_for(TYPE_NAME, "x"), {}, tagged)
+    assert [p for p, _ in failures] == ["tags"]
+    assert "cannot be set together with target_bucket" in failures[0][1]
+    assert "elasticache" not in control.request_counts()
+
+    control.hold("elasticache", match="sessions-export-*", reads=2)
+    urn, id_, inputs, outs = check_and_create(
+        host,
+        {NAME_KEY: "sessions-export", "source_snapshot_name": source, "target_bucket": bucket},
+        seen,
+    )
+    target = inputs["target_snapshot_name"]
+    keys = [f"{target}-0001.rdb", f"{target}-0002.rdb"]
+    assert id_ == target
+    # None outputs are left out on the wire: an export has no `arn` at all.
+    assert outs["exported_object_keys"] == keys and "arn" not in outs
+    assert outs["snapshot_status"] == "available" and outs["target_bucket"] == bucket
+    assert keys_in(server, bucket) == keys
+    assert any(f"{TYPE_NAME} {id_} is still exporting" in line for line in host.output)
+
+    # A lookup (Resource.get): only the id and the region.
+    lookup = provider_props(SnapshotProvider(SPEC_REF), {"region": REGION})
+    found_id, found = host.read(urn, id_, {}, lookup)
+    assert found_id == id_ and found["exported_object_keys"] == keys
+    assert found["target_bucket"] == bucket and found["target_snapshot_name"] == target
+
+    # A timeout change updates in place and keeps the objects.
+    checked, failures = host.check(urn, inputs, {**inputs, "timeout_minutes": 10})
+    assert failures == []
+    assert host.diff(urn, id_, outs, checked).replaces == []
+    updated = host.update(urn, id_, outs, checked)
+    assert updated["exported_object_keys"] == keys and updated["timeout_minutes"] == 10
+    assert host.diff(urn, id_, updated, {**checked, "target_bucket": "other"}).replaces == [
+        "target_bucket"
+    ]
+
+    # One object deleted out of band: the refresh shows the rest.
+    client(server, "s3").delete_object(Bucket=bucket, Key=keys[0])
+    read_id, refreshed = host.read(urn, id_, updated)
+    assert read_id == id_ and refreshed["exported_object_keys"] == keys[1:]
+
+    # Delete removes what is left; then the export reads as gone, and deleting again succeeds.
+    client(server, "s3").put_object(Bucket=bucket, Key="unrelated.rdb", Body=b"x")
+    host.delete(urn, id_, refreshed)
+    assert keys_in(server, bucket) == ["unrelated.rdb"]
+    gone_id, _ = host.read(urn, id_, refreshed)
+    assert gone_id == ""
+    host.delete(urn, id_, refreshed)
+
+    text = json.dumps(seen, default=str) + "\n".join(host.output)
+    assert FAKE_KEY_ID not in text and FAKE_SECRET not in text
