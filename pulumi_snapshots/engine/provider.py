@@ -22,7 +22,7 @@ from pulumi.dynamic import (
 from pulumi_snapshots.engine import aws
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
 from pulumi_snapshots.engine.hostpool import widen_provider_host
-from pulumi_snapshots.engine.polling import DescribeMany, shared_poller
+from pulumi_snapshots.engine.polling import shared_poller
 from pulumi_snapshots.engine.spec import Context, Live, ResourceSpec
 from pulumi_snapshots.engine.validation import check_inputs, contains_unknown
 from pulumi_snapshots.engine.waiter import Observation, Target, WaitPolicy, wait_for
@@ -177,50 +177,16 @@ class SnapshotProvider(ResourceProvider):
                 if first is not None:
                     spec.tag_api.apply(ctx, first.tag_target, subject, model.tags, [])
             live = self._wait_usable(ctx, id_, subject, timeout)
-        except WaitTimeout as exc:
-            raise WaitTimeout(self._cleanup(ctx, id_, subject, str(exc))) from exc
-        except SnapshotError as exc:
-            raise type(exc)(self._cleanup(ctx, id_, subject, str(exc))) from exc
+        except Exception as exc:
+            # Whatever went wrong after the snapshot was started, it must not be left behind.
+            kind = type(exc) if type(exc) in (WaitTimeout, SnapshotFailed) else SnapshotError
+            raise kind(self._cleanup(ctx, id_, subject, str(exc))) from exc
         return CreateResult(id_, self._outputs(given, live, ctx.region, model.tags or {}))
 
     def _wait_usable(self, ctx: Context, id_: str, subject: str, timeout: float) -> Live:
+        """Wait through the shared poller of this kind and region (see `polling`)."""
         spec = self.spec
-        seen: list[Live] = []
-        if spec.describe_many is not None:
-            return self._wait_shared(ctx, id_, subject, timeout, spec.describe_many)
-
-        def poll() -> Observation:
-            live = self._describe(ctx, id_)
-            if live is None:
-                raise SnapshotFailed(
-                    f"{subject} disappeared while it was being created{self._why(ctx, id_)}"
-                )
-            seen.append(live)
-            return Observation(live.state, live.progress)
-
-        result = wait_for(
-            subject,
-            poll,
-            Target(spec.usable_states, spec.failed_states),
-            timeout * 60,
-            spec.wait_policy,
-            ctx.report,
-        )
-        if result.state in spec.failed_states:
-            raise SnapshotFailed(
-                f"{subject} reached the error state {result.state!r}{self._why(ctx, id_)}"
-            )
-        return seen[-1]
-
-    def _wait_shared(
-        self,
-        ctx: Context,
-        id_: str,
-        subject: str,
-        timeout: float,
-        describe_many: DescribeMany,
-    ) -> Live:
-        spec = self.spec
+        describe_many = spec.describe_many or self._describe_each
         shared = Context(spec, ctx.region, ctx.report)
         poller = shared_poller(spec.type_name, describe_many, shared, spec.wait_policy)
         deadline = time.monotonic() + timeout * 60
@@ -255,6 +221,10 @@ class SnapshotProvider(ResourceProvider):
                 f"{subject} reached the error state {result.state!r}{self._why(ctx, id_)}"
             )
         return seen[-1]
+
+    def _describe_each(self, ctx: Context, ids: list[str]) -> dict[str, Live | None]:
+        """For kinds without a batch read: still one paced round, one describe per id."""
+        return {id_: self._describe(ctx, id_) for id_ in ids}
 
     def _why(self, ctx: Context, id_: str) -> str:
         detail = self.spec.failure_detail(ctx, id_) if self.spec.failure_detail else None

@@ -1,0 +1,129 @@
+"""The engine on its own, with an in-memory resource kind: waiting without a batch read,
+and cleanup whatever fails after a snapshot was started."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import pytest
+
+from pulumi_snapshots.engine import Context, Inputs, Live, ResourceSpec, TagApi
+from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed
+from pulumi_snapshots.engine.provider import SnapshotProvider, _specs
+
+store: dict[str, list[str]] = {}
+"""id -> the states it will report, one per read (the last one repeats)."""
+reads: dict[str, int] = {}
+deleted: list[str] = []
+lock = threading.Lock()
+
+
+class ThingInputs(Inputs):
+    name: str
+
+
+def _create(ctx: Context, m: ThingInputs) -> str:
+    store.setdefault(m.name, ["usable"])
+    return m.name
+
+
+def _describe(ctx: Context, id_: str) -> Live | None:
+    with lock:
+        states = store.get(id_)
+        if states is None:
+            return None
+        reads[id_] = reads.get(id_, 0) + 1
+        state = states.pop(0) if len(states) > 1 else states[0]
+    if state == "explode":
+        raise KeyError("a field the code expected is missing")
+    return Live(id=id_, state=state, tags={}, tag_target=id_, outputs={"state": state})
+
+
+def _delete(ctx: Context, id_: str) -> None:
+    deleted.append(id_)
+    store.pop(id_, None)
+
+
+class DeniedTags(TagApi):
+    def apply(
+        self,
+        ctx: Context,
+        target: str | Sequence[str],
+        subject: str,
+        add: Mapping[str, str],
+        remove: Sequence[str],
+    ) -> None:
+        raise AwsCallError(self.add, subject, "AccessDenied", "not allowed to tag")
+
+
+SPEC = ResourceSpec(
+    type_name="Thing",
+    service="things",
+    inputs=ThingInputs,
+    create=_create,
+    describe=_describe,
+    delete_member=_delete,
+    usable_states=frozenset({"usable"}),
+    failed_states=frozenset({"broken"}),
+    not_found_codes=frozenset({"NoSuchThing"}),
+    tag_api=TagApi(add="tag_things", remove="untag_things", target_param="Thing"),
+)
+
+UNTAGGABLE = replace(
+    SPEC,
+    tags_on_create=False,
+    tag_api=DeniedTags(add="tag_things", remove="untag_things", target_param="Thing"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean() -> Iterator[None]:
+    store.clear()
+    reads.clear()
+    deleted.clear()
+    yield
+    _specs.pop(f"{__name__}:SPEC", None)
+    _specs.pop(f"{__name__}:UNTAGGABLE", None)
+
+
+def provider(attr: str = "SPEC") -> SnapshotProvider:
+    return SnapshotProvider(f"{__name__}:{attr}")
+
+
+def test_waits_without_a_batch_read_and_shares_the_rounds() -> None:
+    names = [f"t{i}" for i in range(6)]
+    for name in names:
+        store[name] = ["pending"] * 4 + ["usable"]
+    p = provider()
+    with ThreadPoolExecutor(len(names)) as pool:
+        results = list(pool.map(lambda n: p.create({"name": n, "region": "us-east-1"}), names))
+    assert [r.id for r in results] == names
+    assert all((r.outs or {})["state"] == "usable" for r in results)
+    # Each id is read once a round however many waits there are: 5 reads to become usable,
+    # plus at most a round or two for waits that joined late.
+    assert all(5 <= reads[n] <= 7 for n in names), reads
+
+
+def test_an_unexpected_error_while_waiting_still_cleans_up() -> None:
+    store["x"] = ["pending", "explode"]
+    with pytest.raises(SnapshotError, match=r"a field the code expected.*it was deleted"):
+        provider().create({"name": "x", "region": "us-east-1"})
+    assert deleted == ["x"] and "x" not in store
+
+
+def test_a_failed_tagging_after_create_cleans_up_and_names_the_cause() -> None:
+    with pytest.raises(
+        SnapshotError, match=r"tag_things on Thing y .*AccessDenied.*it was deleted"
+    ):
+        provider("UNTAGGABLE").create({"name": "y", "region": "us-east-1", "tags": {"a": "b"}})
+    assert deleted == ["y"]
+
+
+def test_a_failed_state_is_reported_as_such() -> None:
+    store["z"] = ["pending", "broken"]
+    with pytest.raises(SnapshotFailed, match=r"Thing z reached the error state 'broken'"):
+        provider().create({"name": "z", "region": "us-east-1"})
+    assert deleted == ["z"]
