@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -63,12 +63,18 @@ class ProviderHost:
     Use as a context manager. `env` is added to this process's environment for the host
     (for instance `AWS_ENDPOINT_URL` of a fake AWS server); `config` is the stack config that
     `Configure` receives (for instance `{"aws:region": "us-west-2"}`).
+
+    Everything the host prints (the resources' progress lines) is collected in `output`, and
+    passed as it arrives to `on_output` when that is set (for instance `print`), as the Pulumi
+    CLI shows it while a resource is being created.
     """
 
     env: Mapping[str, str] = field(default_factory=dict)
     config: Mapping[str, Any] = field(default_factory=dict)
     output: list[str] = field(default_factory=list)
+    on_output: Callable[[str], None] | None = None
     _process: subprocess.Popen[bytes] | None = None
+    _drainer: threading.Thread | None = None
     _channel: grpc.Channel | None = None
     _stub: Any = None
 
@@ -97,15 +103,25 @@ class ProviderHost:
         if not first.isdigit():
             rest = self._process.stdout.read().decode()
             raise RuntimeError(f"provider host did not start: {first}\n{rest}")
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._drainer = threading.Thread(
+            target=self._drain, name="provider-host-output", daemon=True
+        )
+        self._drainer.start()
         self._channel = grpc.insecure_channel(f"127.0.0.1:{first}")
         self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
         self.configure(self.config)
 
     def _drain(self) -> None:
         assert self._process is not None and self._process.stdout is not None
-        for line in self._process.stdout:
-            self.output.append(line.decode().rstrip("\n"))
+        for raw in self._process.stdout:
+            line = raw.decode(errors="replace").rstrip("\n")
+            self.output.append(line)
+            if self.on_output is not None:
+                try:
+                    self.on_output(line)
+                except Exception:
+                    # A failing echo (a closed console) must not stop the collection.
+                    self.on_output = None
 
     def stop(self) -> None:
         """Stop the host process."""
@@ -118,6 +134,10 @@ class ProviderHost:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+        if self._drainer is not None:
+            # Every line the host printed is collected (and echoed) before stop returns.
+            self._drainer.join(timeout=5)
+            self._drainer = None
 
     # RPCs -------------------------------------------------------------------------------
 
