@@ -468,7 +468,7 @@ class ElastiCacheSnapshotCopy(SnapshotResource, module="snapshots", name="Elasti
     Every input change other than `tags` and `timeout_minutes` replaces the copy or export.
 
     ```python
-    from pulumi_snapshots.elasticache import ElastiCacheSnapshotCopy
+    from pulumi_snapshots import ElastiCacheSnapshotCopy
 
     keep = ElastiCacheSnapshotCopy(
         "sessions-keep",

@@ -2,7 +2,7 @@
 
 import pulumi
 
-from pulumi_snapshots.elasticache import ElastiCacheSnapshotCopy, ElastiCacheSnapshotCopyArgs
+from pulumi_snapshots import ElastiCacheSnapshotCopy, ElastiCacheSnapshotCopyArgs
 
 config = pulumi.Config()
 
