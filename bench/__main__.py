@@ -17,8 +17,6 @@ from contextlib import ExitStack
 from functools import partial
 from typing import Any
 
-import boto3
-
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
 from pulumi_snapshots.testing import FakeAwsServer
 from pulumi_snapshots.testing.host import ProviderHost, provider_props, urn_for
@@ -33,12 +31,7 @@ NEPTUNE = "pulumi_snapshots.neptune:SPEC"
 def main() -> None:
     with ExitStack() as stack:
         server = stack.enter_context(FakeAwsServer())
-        env = {
-            "AWS_ENDPOINT_URL": server.endpoint,
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "PULUMI_SNAPSHOTS_POLL_SECONDS": POLL_SECONDS,
-        }
+        env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS=POLL_SECONDS)
         host = stack.enter_context(ProviderHost(env=env, config={"aws:region": REGION}))
         narrow = stack.enter_context(
             ProviderHost(
@@ -65,17 +58,8 @@ class Bench:
         self.host = host
         self.counter = 0
 
-    def client(self, service: str) -> Any:
-        return boto3.client(
-            service,  # type: ignore[call-overload]
-            region_name=REGION,
-            endpoint_url=self.server.endpoint,
-            aws_access_key_id="bench",
-            aws_secret_access_key="bench",
-        )
-
     def seed(self) -> None:
-        neptune = self.client("neptune")
+        neptune = self.server.client("neptune", REGION)
         neptune.create_db_cluster(DBClusterIdentifier="bench", Engine="neptune")
         neptune.create_db_cluster_snapshot(
             DBClusterIdentifier="bench", DBClusterSnapshotIdentifier="bench-source"
@@ -101,7 +85,7 @@ class Bench:
 
     def lifecycle_against_boto3(self) -> list[tuple[str, str, str]]:
         """Create (with its wait), read and delete: provider through the host vs raw boto3."""
-        neptune = self.client("neptune")
+        neptune = self.server.client("neptune", REGION)
         phases: dict[str, list[float]] = {k: [] for k in ("create", "read", "delete")}
         raw: dict[str, list[float]] = {k: [] for k in ("create", "read", "delete")}
         for _ in range(15):

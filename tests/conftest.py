@@ -9,6 +9,8 @@ import pytest
 from pulumi_snapshots.engine import aws
 from pulumi_snapshots.engine.polling import reset_pollers
 from pulumi_snapshots.engine.waiter import POLL_ENV
+from pulumi_snapshots.testing import FakeAwsServer
+from pulumi_snapshots.testing.control import Control
 
 pytest_plugins = ["pulumi_snapshots.testing.pytest_plugin"]
 
@@ -21,3 +23,18 @@ def _fast_polls_and_fresh_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     yield
     aws.clear_clients()
     reset_pollers()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeAwsServer]:
+    """The fake AWS as a server on 127.0.0.1, for the provider host to reach; one per module."""
+    with FakeAwsServer() as running:
+        yield running
+
+
+@pytest.fixture
+def control(server: FakeAwsServer) -> Iterator[Control]:
+    """The server's control, reset before and after the test."""
+    server.control.reset()
+    yield server.control
+    server.control.reset()

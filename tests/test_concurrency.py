@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-import boto3
 import grpc
 import pytest
 
@@ -21,30 +20,13 @@ WAITS = 16
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[FakeAwsServer]:
-    with FakeAwsServer() as running:
-        neptune = boto3.client(
-            "neptune",
-            region_name=REGION,
-            endpoint_url=running.endpoint,
-            aws_access_key_id="k",
-            aws_secret_access_key="s",
-        )
-        neptune.create_db_cluster(DBClusterIdentifier="busy", Engine="neptune")
-        neptune.create_db_cluster_snapshot(
-            DBClusterIdentifier="busy", DBClusterSnapshotIdentifier="busy-source"
-        )
-        yield running
-
-
-@pytest.fixture(scope="module")
 def host(server: FakeAwsServer) -> Iterator[ProviderHost]:
-    env = {
-        "AWS_ENDPOINT_URL": server.endpoint,
-        "AWS_ACCESS_KEY_ID": "k",
-        "AWS_SECRET_ACCESS_KEY": "s",
-        "PULUMI_SNAPSHOTS_POLL_SECONDS": "0.02",
-    }
+    neptune = server.client("neptune", REGION)
+    neptune.create_db_cluster(DBClusterIdentifier="busy", Engine="neptune")
+    neptune.create_db_cluster_snapshot(
+        DBClusterIdentifier="busy", DBClusterSnapshotIdentifier="busy-source"
+    )
+    env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS="0.02")
     with ProviderHost(env=env, config={"aws:region": REGION}) as running:
         yield running
 

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
@@ -25,38 +24,14 @@ FAKE_SECRET = "fake-secret-key-that-must-not-leak-into-state"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[FakeAwsServer]:
-    with FakeAwsServer() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def host(server: FakeAwsServer) -> Iterator[ProviderHost]:
-    env = {
-        "AWS_ENDPOINT_URL": server.endpoint,
-        "AWS_ACCESS_KEY_ID": FAKE_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
-        "PULUMI_SNAPSHOTS_POLL_SECONDS": "0.01",
-    }
+    env = server.environment(
+        AWS_ACCESS_KEY_ID=FAKE_KEY_ID,
+        AWS_SECRET_ACCESS_KEY=FAKE_SECRET,
+        PULUMI_SNAPSHOTS_POLL_SECONDS="0.01",
+    )
     with ProviderHost(env=env, config={"aws:region": REGION}) as running:
         yield running
-
-
-@pytest.fixture
-def control(server: FakeAwsServer) -> Iterator[Control]:
-    server.control.reset()
-    yield server.control
-    server.control.reset()
-
-
-def client(server: FakeAwsServer, service: str) -> Any:
-    return boto3.client(
-        service,  # type: ignore[call-overload]
-        region_name=REGION,
-        endpoint_url=server.endpoint,
-        aws_access_key_id="seed",
-        aws_secret_access_key="seed",
-    )
 
 
 def unique(prefix: str) -> str:
@@ -65,7 +40,7 @@ def unique(prefix: str) -> str:
 
 
 def keys_in(server: FakeAwsServer, bucket: str) -> list[str]:
-    listing = client(server, "s3").list_objects_v2(Bucket=bucket)
+    listing = server.client("s3", REGION).list_objects_v2(Bucket=bucket)
     return sorted(o["Key"] for o in listing.get("Contents", []))
 
 
@@ -124,7 +99,7 @@ def test_copy_through_every_rpc(
     for key, value in refreshed.items():
         if key not in ("tags", "tags_all"):
             assert updated[key] == value, key
-    listed = client(server, "elasticache").list_tags_for_resource(ResourceName=outs["arn"])
+    listed = server.client("elasticache", REGION).list_tags_for_resource(ResourceName=outs["arn"])
     assert {t["Key"]: t["Value"] for t in listed["TagList"]} == {"a": "2", "b": "3"}
 
     # A replacing change, unknown in preview.
@@ -132,7 +107,7 @@ def test_copy_through_every_rpc(
     assert preview.replaces == ["source_snapshot_name"]
 
     # Deleted out of band: read reports it gone; delete succeeds, twice.
-    client(server, "elasticache").delete_snapshot(SnapshotName=id_)
+    server.client("elasticache", REGION).delete_snapshot(SnapshotName=id_)
     gone_id, _ = host.read(urn, id_, updated)
     assert gone_id == ""
     host.delete(urn, id_, updated)
@@ -147,7 +122,7 @@ def test_export_through_every_rpc(
 ) -> None:
     source, bucket = unique("sharded"), unique("exports")
     control.seed_elasticache_snapshot(source, REGION, num_node_groups=2)
-    client(server, "s3").create_bucket(Bucket=bucket)
+    server.client("s3", REGION).create_bucket(Bucket=bucket)
     seen: list[Any] = []
 
     # Tags need an ElastiCache snapshot: an export with tags fails its check, before any call.
@@ -197,12 +172,12 @@ def test_export_through_every_rpc(
     ]
 
     # One object deleted out of band: the refresh shows the rest.
-    client(server, "s3").delete_object(Bucket=bucket, Key=keys[0])
+    server.client("s3", REGION).delete_object(Bucket=bucket, Key=keys[0])
     read_id, refreshed = host.read(urn, id_, updated)
     assert read_id == id_ and refreshed["exported_object_keys"] == keys[1:]
 
     # Delete removes what is left; then the export reads as gone, and deleting again succeeds.
-    client(server, "s3").put_object(Bucket=bucket, Key="unrelated.rdb", Body=b"x")
+    server.client("s3", REGION).put_object(Bucket=bucket, Key="unrelated.rdb", Body=b"x")
     host.delete(urn, id_, refreshed)
     assert keys_in(server, bucket) == ["unrelated.rdb"]
     gone_id, _ = host.read(urn, id_, refreshed)

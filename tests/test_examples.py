@@ -24,7 +24,6 @@ from pulumi_snapshots.testing.lightsail.models import lightsail_backends
 from pulumi_snapshots.testing.quickstart import (
     DR_REGION,
     PRIMARY_REGION,
-    aws_client,
     hold_pending,
     seed_sources,
     still_exists,
@@ -57,7 +56,7 @@ def region_of_arn(arn: str) -> str:
 
 
 def seed_ec2(fake: FakeAwsServer) -> dict[str, str]:
-    ec2 = aws_client("ec2", PRIMARY_REGION, fake.endpoint)
+    ec2 = fake.client("ec2", PRIMARY_REGION)
     instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]
     for device, role in (("/dev/sdf", "data"), ("/dev/sdg", "logs")):
         volume = ec2.create_volume(
@@ -75,7 +74,7 @@ def seed_ec2(fake: FakeAwsServer) -> dict[str, str]:
 
 def check_ec2(run: ProgramRun, fake: FakeAwsServer) -> None:
     (backup,) = run.of_type("Ec2MultiVolumeSnapshot")
-    ec2 = aws_client("ec2", PRIMARY_REGION, fake.endpoint)
+    ec2 = fake.client("ec2", PRIMARY_REGION)
     instance_id = backup.inputs["instance_id"]
     attached = ec2.describe_volumes(
         Filters=[{"Name": "attachment.instance-id", "Values": [instance_id]}]
@@ -101,7 +100,7 @@ def check_ec2(run: ProgramRun, fake: FakeAwsServer) -> None:
 
 def seed_lightsail_database(fake: FakeAwsServer) -> dict[str, str]:
     name = unique("orders")
-    aws_client("lightsail", PRIMARY_REGION, fake.endpoint).create_relational_database(
+    fake.client("lightsail", PRIMARY_REGION).create_relational_database(
         relationalDatabaseName=name,
         relationalDatabaseBlueprintId="mysql_8_0",
         relationalDatabaseBundleId="micro_2_0",
@@ -130,7 +129,7 @@ def check_lightsail_database(run: ProgramRun, fake: FakeAwsServer) -> None:
 
 def seed_lightsail_copy(fake: FakeAwsServer) -> dict[str, str]:
     name = unique("web")
-    lightsail = aws_client("lightsail", PRIMARY_REGION, fake.endpoint)
+    lightsail = fake.client("lightsail", PRIMARY_REGION)
     lightsail.create_instances(
         instanceNames=[name],
         availabilityZone=f"{PRIMARY_REGION}a",
@@ -164,7 +163,7 @@ def check_lightsail_copy(run: ProgramRun, fake: FakeAwsServer) -> None:
 
 def seed_neptune(fake: FakeAwsServer) -> dict[str, str]:
     cluster = unique("graph")
-    neptune = aws_client("neptune", PRIMARY_REGION, fake.endpoint)
+    neptune = fake.client("neptune", PRIMARY_REGION)
     neptune.create_db_cluster(DBClusterIdentifier=cluster, Engine="neptune")
     snapshot = neptune.create_db_cluster_snapshot(
         DBClusterIdentifier=cluster,
@@ -190,7 +189,7 @@ def check_neptune(run: ProgramRun, fake: FakeAwsServer) -> None:
 def seed_elasticache(fake: FakeAwsServer) -> dict[str, str]:
     source, bucket = unique("sessions-nightly"), unique("sessions-exports")
     fake.control.seed_elasticache_snapshot(source, PRIMARY_REGION)
-    aws_client("s3", PRIMARY_REGION, fake.endpoint).create_bucket(Bucket=bucket)
+    fake.client("s3", PRIMARY_REGION).create_bucket(Bucket=bucket)
     return {"aws:region": PRIMARY_REGION, "sourceSnapshotName": source, "exportBucket": bucket}
 
 
@@ -207,7 +206,7 @@ def check_elasticache(run: ProgramRun, fake: FakeAwsServer) -> None:
     assert kept.urn in exported.dependencies
     keys = run.exports["rdb_keys"]
     assert keys and all(k.endswith(".rdb") for k in keys)
-    listed = aws_client("s3", PRIMARY_REGION, fake.endpoint).list_objects_v2(Bucket=bucket)
+    listed = fake.client("s3", PRIMARY_REGION).list_objects_v2(Bucket=bucket)
     assert {o["Key"] for o in listed.get("Contents", [])} >= set(keys)
 
 

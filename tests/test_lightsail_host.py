@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-import boto3
 import pytest
 
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
@@ -16,37 +14,16 @@ SOURCE, TARGET = "us-east-1", "eu-west-2"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[FakeAwsServer]:
-    with FakeAwsServer() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def host(server: FakeAwsServer) -> Iterator[ProviderHost]:
-    env = {
-        "AWS_ENDPOINT_URL": server.endpoint,
-        "AWS_ACCESS_KEY_ID": "k",
-        "AWS_SECRET_ACCESS_KEY": "s",
-        "PULUMI_SNAPSHOTS_POLL_SECONDS": "0.01",
-    }
+    env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS="0.01")
     with ProviderHost(env=env, config={"aws:region": TARGET}) as running:
         yield running
-
-
-def lightsail(server: FakeAwsServer, region: str) -> Any:
-    return boto3.client(
-        "lightsail",
-        region_name=region,
-        endpoint_url=server.endpoint,
-        aws_access_key_id="k",
-        aws_secret_access_key="s",
-    )
 
 
 def test_copy_and_database_snapshot_through_every_rpc(
     host: ProviderHost, server: FakeAwsServer
 ) -> None:
-    source = lightsail(server, SOURCE)
+    source = server.client("lightsail", SOURCE)
     source.create_disk(diskName="vol", availabilityZone=f"{SOURCE}a", sizeInGb=8)
     source.create_disk_snapshot(diskName="vol", diskSnapshotName="vol-manual")
     server.control.reset()
@@ -67,7 +44,7 @@ def test_copy_and_database_snapshot_through_every_rpc(
     id_, outs = host.create(copy_urn, inputs)
     assert outs["resource_type"] == "DiskSnapshot" and outs["state"] == "completed"
     assert any(f"{id_} is still pending" in line for line in host.output)
-    target = lightsail(server, TARGET)
+    target = server.client("lightsail", TARGET)
     assert target.get_disk_snapshot(diskSnapshotName=id_)["diskSnapshot"]["tags"] == [
         {"key": "a", "value": "1"}
     ]

@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
@@ -22,38 +21,14 @@ FAKE_SECRET = "fake-secret-key-that-must-not-leak-into-state"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[FakeAwsServer]:
-    with FakeAwsServer() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def host(server: FakeAwsServer) -> Iterator[ProviderHost]:
-    env = {
-        "AWS_ENDPOINT_URL": server.endpoint,
-        "AWS_ACCESS_KEY_ID": FAKE_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
-        "PULUMI_SNAPSHOTS_POLL_SECONDS": "0.01",
-    }
+    env = server.environment(
+        AWS_ACCESS_KEY_ID=FAKE_KEY_ID,
+        AWS_SECRET_ACCESS_KEY=FAKE_SECRET,
+        PULUMI_SNAPSHOTS_POLL_SECONDS="0.01",
+    )
     with ProviderHost(env=env, config={"aws:region": REGION}) as running:
         yield running
-
-
-@pytest.fixture
-def control(server: FakeAwsServer) -> Iterator[Control]:
-    server.control.reset()
-    yield server.control
-    server.control.reset()
-
-
-def client(server: FakeAwsServer, service: str, region: str = REGION) -> Any:
-    return boto3.client(
-        service,  # type: ignore[call-overload]
-        region_name=region,
-        endpoint_url=server.endpoint,
-        aws_access_key_id="seed",
-        aws_secret_access_key="seed",
-    )
 
 
 class Recorder:
@@ -91,7 +66,7 @@ def lifecycle(
 def test_neptune_through_every_rpc(
     host: ProviderHost, server: FakeAwsServer, control: Control
 ) -> None:
-    neptune = client(server, "neptune")
+    neptune = server.client("neptune")
     neptune.create_db_cluster(DBClusterIdentifier="host-graph", Engine="neptune")
     neptune.create_db_cluster_snapshot(
         DBClusterIdentifier="host-graph", DBClusterSnapshotIdentifier="host-nightly"
@@ -153,7 +128,7 @@ def test_neptune_through_every_rpc(
 def test_ec2_through_the_host_with_lookup_and_validation(
     host: ProviderHost, server: FakeAwsServer, control: Control
 ) -> None:
-    ec2 = client(server, "ec2")
+    ec2 = server.client("ec2")
     instance_id = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0][
         "InstanceId"
     ]
@@ -191,12 +166,7 @@ def test_ec2_through_the_host_with_lookup_and_validation(
 
 
 def test_stack_region_reaches_the_provider(server: FakeAwsServer, control: Control) -> None:
-    env = {
-        "AWS_ENDPOINT_URL": server.endpoint,
-        "AWS_ACCESS_KEY_ID": "k",
-        "AWS_SECRET_ACCESS_KEY": "s",
-        "AWS_DEFAULT_REGION": "eu-central-1",
-    }
+    env = server.environment(AWS_DEFAULT_REGION="eu-central-1")
     with ProviderHost(env=env, config={"aws:region": "ap-southeast-2"}) as other:
         props = provider_props(
             SnapshotProvider("pulumi_snapshots.ec2:SPEC"),

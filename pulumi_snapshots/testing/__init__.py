@@ -38,7 +38,9 @@ __all__ = [
     "RemoteControl",
     "ServerProcess",
     "fake_aws",
+    "fake_client",
     "fake_environment",
+    "server_environment",
     "start_server_process",
 ]
 
@@ -52,6 +54,30 @@ FAKE_CREDENTIALS = {
 
 
 _SERVER_NAMES = ("FakeAwsServer", "ServerProcess", "start_server_process")
+
+
+def fake_client(service: str, region: str, endpoint_url: str) -> Any:
+    """A boto3 client of `service` in `region` for the fake AWS server at `endpoint_url`."""
+    import boto3
+
+    return boto3.client(
+        service,  # type: ignore[call-overload]
+        region_name=region,
+        endpoint_url=endpoint_url,
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def server_environment(endpoint_url: str, **extra: str) -> dict[str, str]:
+    """Environment for another process, such as the provider host, to use the fake AWS server
+    at `endpoint_url` with fake credentials; `extra` adds or overrides variables."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_ACCESS_KEY_ID": FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "AWS_SECRET_ACCESS_KEY": FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        **extra,
+    }
 
 
 def __getattr__(name: str) -> Any:

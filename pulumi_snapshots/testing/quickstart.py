@@ -28,11 +28,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import boto3
 import botocore.exceptions
 
 from pulumi_snapshots.engine.waiter import POLL_ENV
-from pulumi_snapshots.testing import FAKE_CREDENTIALS, fake_environment
+from pulumi_snapshots.testing import fake_client, fake_environment
 from pulumi_snapshots.testing.control import Control
 from pulumi_snapshots.testing.runner import Created, ProgramError, load_project, run_program
 from pulumi_snapshots.testing.server import FakeAwsServer
@@ -40,7 +39,6 @@ from pulumi_snapshots.testing.server import FakeAwsServer
 __all__ = [
     "DR_REGION",
     "PRIMARY_REGION",
-    "aws_client",
     "hold_pending",
     "main",
     "seed_sources",
@@ -68,17 +66,6 @@ NOT_FOUND_CODES = frozenset(
 )
 
 
-def aws_client(service: str, region: str, endpoint: str) -> Any:
-    """A boto3 client of the fake AWS at `endpoint`, with its fake credentials."""
-    return boto3.client(
-        service,  # type: ignore[call-overload]
-        region_name=region,
-        endpoint_url=endpoint,
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    )
-
-
 def seed_sources(
     endpoint: str,
     control: Control,
@@ -93,7 +80,7 @@ def seed_sources(
     """
     tail = suffix if suffix is not None else uuid.uuid4().hex[:6]
 
-    ec2 = aws_client("ec2", region, endpoint)
+    ec2 = fake_client("ec2", region, endpoint)
     instance = ec2.run_instances(
         ImageId=EC2_IMAGE_ID,
         MinCount=1,
@@ -115,7 +102,7 @@ def seed_sources(
             VolumeId=volume["VolumeId"], InstanceId=instance["InstanceId"], Device=device
         )
 
-    lightsail = aws_client("lightsail", region, endpoint)
+    lightsail = fake_client("lightsail", region, endpoint)
     web = f"shop-web-{tail}"
     lightsail.create_instances(
         instanceNames=[web],
@@ -137,7 +124,7 @@ def seed_sources(
     sessions_snapshot = f"shop-sessions-{tail}-nightly"
     control.seed_elasticache_snapshot(sessions_snapshot, region)
 
-    neptune = aws_client("neptune", region, endpoint)
+    neptune = fake_client("neptune", region, endpoint)
     cluster = f"shop-graph-{tail}"
     neptune.create_db_cluster(DBClusterIdentifier=cluster, Engine="neptune")
     graph_snapshot = neptune.create_db_cluster_snapshot(
@@ -167,33 +154,33 @@ def still_exists(resource: Created, endpoint: str) -> bool:
     kind = resource.type_name
     try:
         if kind == "Ec2MultiVolumeSnapshot":
-            ec2 = aws_client("ec2", region, endpoint)
+            ec2 = fake_client("ec2", region, endpoint)
             ids = [i for i in resource.id.split(",") if i]
             found = ec2.describe_snapshots(Filters=[{"Name": "snapshot-id", "Values": ids}])
             return bool(found["Snapshots"])
         if kind == "LightsailSnapshotCopy":
-            lightsail = aws_client("lightsail", region, endpoint)
+            lightsail = fake_client("lightsail", region, endpoint)
             if resource.outputs.get("resource_type") == "DiskSnapshot":
                 lightsail.get_disk_snapshot(diskSnapshotName=resource.id)
             else:
                 lightsail.get_instance_snapshot(instanceSnapshotName=resource.id)
             return True
         if kind == "LightsailDatabaseSnapshot":
-            lightsail = aws_client("lightsail", region, endpoint)
+            lightsail = fake_client("lightsail", region, endpoint)
             lightsail.get_relational_database_snapshot(relationalDatabaseSnapshotName=resource.id)
             return True
         if kind == "ElastiCacheSnapshotCopy":
             bucket = resource.outputs.get("target_bucket")
             if bucket:
                 # An export is its objects in the bucket.
-                s3 = aws_client("s3", region, endpoint)
+                s3 = fake_client("s3", region, endpoint)
                 keys = resource.outputs.get("exported_object_keys") or []
                 listed = s3.list_objects_v2(Bucket=bucket).get("Contents", [])
                 return any(o["Key"] in keys for o in listed)
-            elasticache = aws_client("elasticache", region, endpoint)
+            elasticache = fake_client("elasticache", region, endpoint)
             return bool(elasticache.describe_snapshots(SnapshotName=resource.id)["Snapshots"])
         if kind == "NeptuneClusterSnapshotCopy":
-            neptune = aws_client("neptune", region, endpoint)
+            neptune = fake_client("neptune", region, endpoint)
             found = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=resource.id)
             return bool(found["DBClusterSnapshots"])
     except botocore.exceptions.ClientError as exc:

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from pulumi_snapshots.testing.control import (
     CONTROL_PREFIX,
@@ -87,7 +87,33 @@ def _make_server(host: str, port: int, verbose: bool) -> Any:
     return make_server(host, port, make_app(), threaded=True, request_handler=Handler)
 
 
-class FakeAwsServer:
+class _HasEndpoint(Protocol):
+    @property
+    def endpoint(self) -> str: ...
+
+
+class _Served:
+    """What a running fake AWS server offers its users, given its endpoint."""
+
+    @property
+    def control(self: _HasEndpoint) -> RemoteControl:
+        """The control of this server, over HTTP."""
+        return RemoteControl(self.endpoint)
+
+    def client(self: _HasEndpoint, service: str, region: str = "us-east-1") -> Any:
+        """A boto3 client of `service` in `region` pointed at this server."""
+        from pulumi_snapshots.testing import fake_client
+
+        return fake_client(service, region, self.endpoint)
+
+    def environment(self: _HasEndpoint, **extra: str) -> dict[str, str]:
+        """Environment for another process (such as the provider host) to use this server."""
+        from pulumi_snapshots.testing import server_environment
+
+        return server_environment(self.endpoint, **extra)
+
+
+class FakeAwsServer(_Served):
     """The fake AWS served from a thread of this process.
 
     Shares moto's data with this process (and with ``fake_aws``, whose start wipes it).
@@ -107,10 +133,6 @@ class FakeAwsServer:
         if self._server is None:
             raise RuntimeError("the fake AWS server is not running")
         return f"http://{self.host}:{self._server.server_port}"
-
-    @property
-    def control(self) -> RemoteControl:
-        return RemoteControl(self.endpoint)
 
     @property
     def local_control(self) -> LocalControl:
@@ -198,7 +220,7 @@ def start_server_process(
 
 
 @dataclass
-class ServerProcess:
+class ServerProcess(_Served):
     """A fake AWS server in its own process (see :func:`start_server_process`)."""
 
     process: subprocess.Popen[str]
@@ -208,10 +230,6 @@ class ServerProcess:
     def start(cls, port: int = 0, *, verbose: bool = False) -> ServerProcess:
         process, endpoint = start_server_process(port, verbose=verbose)
         return cls(process, endpoint)
-
-    @property
-    def control(self) -> RemoteControl:
-        return RemoteControl(self.endpoint)
 
     def stop(self) -> None:
         if self.process.poll() is None:

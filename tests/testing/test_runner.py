@@ -13,7 +13,7 @@ import pytest
 
 from pulumi_snapshots import Ec2MultiVolumeSnapshot, NeptuneClusterSnapshotCopy
 from pulumi_snapshots.testing import FakeAwsServer, fake_environment
-from pulumi_snapshots.testing.quickstart import aws_client, still_exists
+from pulumi_snapshots.testing.quickstart import still_exists
 from pulumi_snapshots.testing.runner import (
     Created,
     ProgramError,
@@ -44,13 +44,13 @@ def env(server: FakeAwsServer) -> dict[str, str]:
 
 
 def instance(server: FakeAwsServer) -> str:
-    ec2 = aws_client("ec2", REGION, server.endpoint)
+    ec2 = server.client("ec2", REGION)
     made = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]
     return str(made["InstanceId"])
 
 
 def neptune_snapshot(server: FakeAwsServer, name: str) -> str:
-    neptune = aws_client("neptune", REGION, server.endpoint)
+    neptune = server.client("neptune", REGION)
     neptune.create_db_cluster(DBClusterIdentifier=name, Engine="neptune")
     neptune.create_db_cluster_snapshot(
         DBClusterIdentifier=name, DBClusterSnapshotIdentifier=f"{name}-snap"
@@ -130,7 +130,7 @@ def test_failed_create_cleans_up_what_was_in_flight(fake_server: FakeAwsServer) 
     message = str(caught.value)
     assert message.startswith("missing (Ec2MultiVolumeSnapshot): create failed: AwsCallError:")
     assert "InvalidInstanceID.NotFound" in message
-    ec2 = aws_client("ec2", REGION, fake_server.endpoint)
+    ec2 = fake_server.client("ec2", REGION)
     left = ec2.describe_snapshots(Filters=[{"Name": "description", "Values": ["in flight"]}])
     assert left["Snapshots"] == []
     assert made == []
@@ -162,7 +162,7 @@ def test_dependents_are_deleted_first_and_lookups_are_kept(fake_server: FakeAwsS
     assert not still_exists(first, fake_server.endpoint) and not still_exists(
         second, fake_server.endpoint
     )
-    neptune = aws_client("neptune", REGION, fake_server.endpoint)
+    neptune = fake_server.client("neptune", REGION)
     found = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=external)
     assert found["DBClusterSnapshots"], "a lookup must never delete what it read"
 
@@ -182,7 +182,7 @@ def test_a_failing_program_still_destroys_what_it_made(fake_server: FakeAwsServe
         kept.extend(run.resources)
     assert not isinstance(caught.value, ProgramError)
     assert kept == []
-    ec2 = aws_client("ec2", REGION, fake_server.endpoint)
+    ec2 = fake_server.client("ec2", REGION)
     mine = ec2.describe_snapshots(
         Filters=[{"Name": "volume-id", "Values": volumes_of(ec2, instance_id)}]
     )
