@@ -33,6 +33,7 @@ AUTONAMED_KEY = "__autonamed"
 """Input recording that the target name was generated, so it stays stable across updates."""
 
 NO_PAUSE = WaitPolicy(delay=0.0, multiplier=1.0, max_delay=0.0)
+GONE = "deleted"
 
 _specs: dict[str, ResourceSpec] = {}
 
@@ -293,7 +294,29 @@ class SnapshotProvider(ResourceProvider):
             except AwsCallError as exc:
                 if exc.code not in spec.not_found_codes:
                     raise
+        self._wait_gone(ctx, id_, subject)
         ctx.report(f"{subject} deleted")
+
+    def _wait_gone(self, ctx: Context, id_: str, subject: str) -> None:
+        """Return once the snapshot no longer exists: deletion is asynchronous in some services,
+        and a replacement with the same name can only be created after it."""
+        spec = self.spec
+        if self._describe(ctx, id_) is None:
+            return
+
+        def poll() -> Observation:
+            live = self._describe(ctx, id_)
+            return Observation(GONE) if live is None else Observation(live.state, live.progress)
+
+        timeout = float(ctx.recorded.get("timeout_minutes") or spec.default_timeout_minutes)
+        wait_for(
+            f"{subject} (being deleted)",
+            poll,
+            Target(frozenset({GONE}), frozenset()),
+            timeout * 60,
+            spec.wait_policy,
+            ctx.report,
+        )
 
     # helpers ----------------------------------------------------------------------------
 

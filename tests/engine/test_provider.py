@@ -37,6 +37,8 @@ def _describe(ctx: Context, id_: str) -> Live | None:
             return None
         reads[id_] = reads.get(id_, 0) + 1
         state = states.pop(0) if len(states) > 1 else states[0]
+    if state == "gone":
+        return None
     if state == "explode":
         raise KeyError("a field the code expected is missing")
     return Live(id=id_, state=state, tags={}, tag_target=id_, outputs={"state": state})
@@ -44,7 +46,13 @@ def _describe(ctx: Context, id_: str) -> Live | None:
 
 def _delete(ctx: Context, id_: str) -> None:
     deleted.append(id_)
-    store.pop(id_, None)
+    with lock:
+        # Like Neptune, a deletion goes on for a while after the call returns.
+        store[id_] = ["deleting", "deleting", "gone"] if id_.startswith("slow") else ["gone"]
+
+
+def _gone(id_: str) -> bool:
+    return store.get(id_, ["gone"])[0] == "gone"
 
 
 class DeniedTags(TagApi):
@@ -111,7 +119,7 @@ def test_an_unexpected_error_while_waiting_still_cleans_up() -> None:
     store["x"] = ["pending", "explode"]
     with pytest.raises(SnapshotError, match=r"a field the code expected.*it was deleted"):
         provider().create({"name": "x", "region": "us-east-1"})
-    assert deleted == ["x"] and "x" not in store
+    assert deleted == ["x"] and _gone("x")
 
 
 def test_a_failed_tagging_after_create_cleans_up_and_names_the_cause() -> None:
@@ -127,3 +135,17 @@ def test_a_failed_state_is_reported_as_such() -> None:
     with pytest.raises(SnapshotFailed, match=r"Thing z reached the error state 'broken'"):
         provider().create({"name": "z", "region": "us-east-1"})
     assert deleted == ["z"]
+
+
+def test_delete_returns_once_the_snapshot_is_really_gone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    p = provider()
+    created = p.create({"name": "slow-1", "region": "us-east-1"})
+    p.delete(created.id, {"region": "us-east-1"})
+    assert p.read(created.id, {"region": "us-east-1"}).id is None
+    printed = capsys.readouterr().out
+    assert "Thing slow-1 (being deleted) is still deleting" in printed
+    assert printed.rstrip().endswith("Thing slow-1 deleted")
+    # A second delete of what is gone is success, and waits for nothing.
+    p.delete(created.id, {"region": "us-east-1"})
