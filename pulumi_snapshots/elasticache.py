@@ -6,8 +6,9 @@ from __future__ import annotations
 import ipaddress
 import re
 import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -24,6 +25,7 @@ from pulumi_snapshots.engine import (
     TagRules,
 )
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError
+from pulumi_snapshots.engine.provider import VISIBILITY_GRACE_SECONDS
 from pulumi_snapshots.engine.validation import name_pattern_check
 
 TAGS = TagApi(
@@ -183,6 +185,8 @@ class _Export:
     bucket: str
     source_status: str | None = "exporting"
     finished: bool = False
+    seen_exporting: bool = False
+    started: float = field(default_factory=time.monotonic)
 
 
 _in_flight: dict[tuple[str, str], _Export] = {}
@@ -297,9 +301,18 @@ def _describe_export(ctx: Context, id_: str, bucket: str) -> Live | None:
         # then seen with its objects, never as an export that wrote nothing.
         flight.source_status = _source_status(ctx, flight.source, _subject(id_))
         if flight.source_status not in (None, "available"):
+            flight.seen_exporting = True
             return _export_live(id_, bucket, flight.source_status, [])
     keys = _object_keys(ctx, bucket, id_, _subject(id_))
     if flight is not None and not flight.finished:
+        if (
+            not keys
+            and not flight.seen_exporting
+            and time.monotonic() - flight.started < VISIBILITY_GRACE_SECONDS
+        ):
+            # Right after the call the source may not show `exporting` yet: an export that
+            # has not visibly started has not failed.
+            return _export_live(id_, bucket, "exporting", [])
         flight.finished = True
         return _export_live(id_, bucket, "available" if keys else "failed", keys)
     if not keys:
@@ -425,6 +438,8 @@ SPEC = ResourceSpec(
     tag_api=TAGS,
     name_input="target_snapshot_name",
     name_rule=NameRule(max_length=255, lowercase=True, starts_with_letter=True),
+    # A copy's name is unique among the region's snapshots, an export's within its bucket.
+    name_scope=frozenset({"region", "target_bucket"}),
     computed_inputs=frozenset({"kms_key_id"}),
     failure_detail=_failure_detail,
     default_timeout_minutes=120.0,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,13 +134,24 @@ def _failed_operations(ctx: Context, name: str) -> str | None:
     )
 
 
-def _raise_failed_operations(subject: str, operations: Iterable[Mapping[str, Any]]) -> None:
-    for op in operations:
-        if op.get("status") == "Failed":
-            raise SnapshotFailed(
-                f"{subject}: {op.get('operationType', 'operation')} failed: "
-                f"{op.get('errorCode') or 'no code'}: {op.get('errorDetails') or 'no details'}"
-            )
+def _raise_failed_operations(
+    subject: str, operations: Iterable[Mapping[str, Any]], cleanup: Callable[[], None]
+) -> None:
+    """Raise for an operation Lightsail reports failed at once, after removing what it made."""
+    failed = [op for op in operations if op.get("status") == "Failed"]
+    if not failed:
+        return
+    op = failed[0]
+    reason = (
+        f"{subject}: {op.get('operationType', 'operation')} failed: "
+        f"{op.get('errorCode') or 'no code'}: {op.get('errorDetails') or 'no details'}"
+    )
+    try:
+        cleanup()
+    except AwsCallError as exc:
+        if exc.code not in NOT_FOUND:
+            raise SnapshotFailed(f"{reason}; deleting it failed too ({exc})") from exc
+    raise SnapshotFailed(reason)
 
 
 # LightsailSnapshotCopy -------------------------------------------------------------------
@@ -254,7 +265,7 @@ def _copy_create(ctx: Context, m: LightsailSnapshotCopyInputs) -> str:
             source = f"{m.source_region}/{m.source_resource_name} latest automatic"
     ctx.report(f"{subject}: copying {source} to {ctx.region}")
     operations = ctx.call("copy_snapshot", subject, **params)["operations"]
-    _raise_failed_operations(subject, operations)
+    _raise_failed_operations(subject, operations, lambda: _copy_delete(ctx, target))
     for op in operations:
         if op.get("resourceType") in _KIND_API:
             _remember(ctx.region, target, op["resourceType"])
@@ -447,7 +458,7 @@ def _db_create(ctx: Context, m: LightsailDatabaseSnapshotInputs) -> str:
         params["tags"] = TAGS.to_list(m.tags)
     ctx.report(f"{subject}: snapshotting database {m.relational_database_name}")
     operations = ctx.call("create_relational_database_snapshot", subject, **params)["operations"]
-    _raise_failed_operations(subject, operations)
+    _raise_failed_operations(subject, operations, lambda: _db_delete(ctx, name))
     return name
 
 

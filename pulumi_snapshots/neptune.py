@@ -162,6 +162,7 @@ def _describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
 
 def _live(id_: str, s: Mapping[str, Any]) -> Live:
     progress = s.get("PercentProgress")
+    id_ = id_.lower()
     return Live(
         id=id_,
         state=s.get("Status"),

@@ -3,6 +3,7 @@ state, status calls are shared, and checks keep answering while creates wait."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -107,11 +108,11 @@ def test_checks_answer_while_creates_wait(host: ProviderHost, server: FakeAwsSer
             pool.submit(create, host, f"slow-{i:02d}") for i in range(WAITS)
         ]
         # Wait until every create is waiting on AWS.
-        for _ in range(400):
+        for _ in range(300):
             counts = server.control.request_counts().get("neptune", {})
             if counts.get("CopyDBClusterSnapshot", 0) >= WAITS:
                 break
-            futures[0].exception(timeout=0.01) if futures[0].done() else None
+            time.sleep(0.01)
         else:
             pytest.fail("the creates never all started")
         urn = urn_for("Ec2MultiVolumeSnapshot", "probe")

@@ -10,6 +10,7 @@ import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
+from pulumi_snapshots import Ec2MultiVolumeSnapshot
 from pulumi_snapshots.engine.errors import SnapshotFailed
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
 from pulumi_snapshots.testing import fake_aws
@@ -214,3 +215,10 @@ def test_instance_changes_replace(provider: SnapshotProvider, instance: dict[str
         created.id, created.outs or {}, {**inputs, "instance_id": "i-0123456789abcdef0"}
     )
     assert diff.replaces == ["instance_id"] and not diff.delete_before_replace
+
+
+def test_inputs_must_come_as_args_or_keywords() -> None:
+    with pytest.raises(TypeError, match=r"Ec2MultiVolumeSnapshotArgs\(...\) or as keyword"):
+        Ec2MultiVolumeSnapshot("backup", {"instance_id": "i-12345678"})
+    with pytest.raises(TypeError, match=r"unexpected inputs \['colour'\]"):
+        Ec2MultiVolumeSnapshot("backup", instance_id="i-12345678", colour="red")

@@ -310,6 +310,10 @@ def test_fixed_name_replacement_deletes_first(fake: Control, provider: SnapshotP
     assert result.replaces == ["source_snapshot_name"] and result.delete_before_replace is True
     renamed = provider.diff("fixed", outs, {**inputs, "target_snapshot_name": "fixed-2"})
     assert renamed.replaces == ["target_snapshot_name"] and not renamed.delete_before_replace
+    # An export of the same name lives in a bucket, not among the snapshots: no collision,
+    # so the copy stays until the export exists.
+    exported = provider.diff("fixed", outs, {**inputs, "target_bucket": BUCKET})
+    assert exported.replaces == ["target_bucket"] and not exported.delete_before_replace
 
 
 def test_update_tags_in_place_returns_full_outputs(

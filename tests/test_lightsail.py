@@ -248,7 +248,7 @@ def test_failed_copy_is_deleted_with_the_operation_details(
 ) -> None:
     backend = lightsail_backends[ACCOUNT][TARGET]
 
-    def lightsail_fails_the_copy_later(subject: str, operations: Any) -> None:
+    def lightsail_fails_the_copy_later(subject: str, operations: Any, cleanup: Any) -> None:
         backend.fail_operations_for(
             subject.split()[-1], "SnapshotCopyFailed", "source disk is unreadable"
         )
@@ -339,3 +339,28 @@ def test_failed_database_snapshot_is_deleted(fake: Control, databases: SnapshotP
     with pytest.raises(SnapshotFailed, match=r"reached the error state 'failed'.*deleted"):
         databases.create(inputs)
     assert client(SOURCE).get_relational_database_snapshots()["relationalDatabaseSnapshots"] == []
+
+
+def test_an_operation_failed_at_once_is_cleaned_up_and_reported() -> None:
+    cleaned: list[bool] = []
+    operations = [
+        {"status": "Succeeded", "operationType": "CreateInstanceSnapshot"},
+        {
+            "status": "Failed",
+            "operationType": "CreateInstanceSnapshot",
+            "errorCode": "QuotaExceeded",
+            "errorDetails": "too many snapshots",
+        },
+    ]
+    with pytest.raises(
+        SnapshotFailed,
+        match=r"LightsailSnapshotCopy x: CreateInstanceSnapshot failed: QuotaExceeded: too many",
+    ):
+        lightsail._raise_failed_operations(
+            "LightsailSnapshotCopy x", operations, lambda: cleaned.append(True)
+        )
+    assert cleaned == [True]
+    lightsail._raise_failed_operations(
+        "LightsailSnapshotCopy x", operations[:1], lambda: cleaned.append(True)
+    )
+    assert cleaned == [True]

@@ -258,6 +258,11 @@ def test_fixed_name_replacement_deletes_first(fake: Control, provider: SnapshotP
     outs = provider.create(inputs).outs or {}
     result = provider.diff("fixed", outs, {**inputs, "copy_tags": True})
     assert result.replaces == ["copy_tags"] and result.delete_before_replace is True
+    # In another region the name cannot collide: keep the old copy until the new one exists.
+    moved = provider.diff("fixed", outs, {**inputs, "region": "us-west-2"})
+    assert moved.replaces == ["region"] and not moved.delete_before_replace
+    # An optional flag set to false means what unset means.
+    assert provider.diff("fixed", outs, {**inputs, "copy_tags": False}).changes is False
 
 
 def test_update_tags_in_place_returns_full_outputs(
@@ -312,7 +317,8 @@ def test_read_of_deleted_snapshot_is_gone_and_delete_is_idempotent(
 def test_lookup_recovers_inputs(fake: Control, provider: SnapshotProvider) -> None:
     inputs = checked(provider, source_db_cluster_snapshot_identifier="nightly", tags={"k": "v"})
     created = provider.create(inputs)
-    found = provider.read(created.id, {"region": REGION})
+    found = provider.read(created.id.upper(), {"region": REGION})
+    assert found.id == created.id
     outs = found.outs or {}
     assert outs["target_db_cluster_snapshot_identifier"] == created.id
     assert outs["tags"] == {"k": "v"} and outs["status"] == "available"

@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from pulumi_snapshots.engine.spec import Context, Live
 
 DescribeMany = Callable[["Context", list[str]], Mapping[str, "Live | None"]]
+DescribeOne = Callable[["Context", str], "Live | None"]
+
+
+class Unread:
+    """What `observe` returns when its deadline passed before any round read the id."""
+
+
+UNREAD = Unread()
 
 
 class SharedPoller:
@@ -25,14 +33,20 @@ class SharedPoller:
     `describe_many` call and publishes the results to all.
     """
 
-    def __init__(self, describe_many: DescribeMany, ctx: Context, policy: WaitPolicy) -> None:
+    def __init__(
+        self,
+        describe_many: DescribeMany,
+        describe_one: DescribeOne,
+        ctx: Context,
+        policy: WaitPolicy,
+    ) -> None:
         self._describe_many = describe_many
+        self._describe_one = describe_one
         self._ctx = ctx
         self._policy = policy
         self._cond = threading.Condition()
         self._waiters: dict[str, int] = {}
-        self._results: Mapping[str, Live | None] = {}
-        self._error: BaseException | None = None
+        self._results: Mapping[str, Live | BaseException | None] = {}
         self._round = 0
         self._polling = False
         self._next_at = 0.0
@@ -58,8 +72,11 @@ class SharedPoller:
             else:
                 self._waiters.pop(id_, None)
 
-    def observe(self, id_: str, after: int, deadline: float) -> tuple[int, Live | None]:
-        """The first round after `after` (or the latest, once `deadline` passes)."""
+    def observe(self, id_: str, after: int, deadline: float) -> tuple[int, Live | Unread | None]:
+        """The first round after `after` that read `id_`; raises that round's error for it.
+
+        Once `deadline` passes it returns what it has: the latest reading, or UNREAD.
+        """
         with self._cond:
             # A round counts for this waiter only if it read this id.
             while self._round <= after or id_ not in self._results:
@@ -78,9 +95,12 @@ class SharedPoller:
                     self._cond.acquire()
                     self._polling = False
                     self._cond.notify_all()
-            if self._error is not None and self._round > after:
-                raise self._error
-            return self._round, self._results.get(id_)
+            if id_ not in self._results:
+                return self._round, UNREAD
+            result = self._results[id_]
+            if isinstance(result, BaseException):
+                raise result
+            return self._round, result
 
     def _run_round(self, start_at: float, deadline: float) -> None:
         pause = start_at - time.monotonic()
@@ -90,20 +110,25 @@ class SharedPoller:
                 return
         with self._cond:
             ids = sorted(self._waiters)
-        results: Mapping[str, Live | None] = {}
-        error: BaseException | None = None
+        results: dict[str, Live | BaseException | None]
         try:
             found = self._describe_many(self._ctx, ids)
             results = {id_: found.get(id_) for id_ in ids}
-        except Exception as exc:  # every waiter of the round sees the error
-            error = exc
-            results = dict.fromkeys(ids)
+        except Exception:
+            # One resource's failure must not fail the others: read each on its own, so that
+            # an error reaches only the waiter whose snapshot caused it.
+            results = {id_: self._read_one(id_) for id_ in ids}
         with self._cond:
             self.calls += 1
             self._results = results
-            self._error = error
             self._round += 1
             self._next_at = time.monotonic() + self._next_delay()
+
+    def _read_one(self, id_: str) -> Live | BaseException | None:
+        try:
+            return self._describe_one(self._ctx, id_)
+        except Exception as exc:
+            return exc
 
 
 _pollers: dict[tuple[object, ...], SharedPoller] = {}
@@ -111,14 +136,18 @@ _lock = threading.Lock()
 
 
 def shared_poller(
-    kind: str, describe_many: DescribeMany, ctx: Context, policy: WaitPolicy
+    kind: str,
+    describe_many: DescribeMany,
+    describe_one: DescribeOne,
+    ctx: Context,
+    policy: WaitPolicy,
 ) -> SharedPoller:
     """The poller of a resource kind in a region (and endpoint), made on first use."""
     key = (kind, ctx.region, aws.environment_key())
     with _lock:
         poller = _pollers.get(key)
         if poller is None:
-            poller = _pollers[key] = SharedPoller(describe_many, ctx, policy)
+            poller = _pollers[key] = SharedPoller(describe_many, describe_one, ctx, policy)
         return poller
 
 

@@ -22,7 +22,7 @@ from pulumi.dynamic import (
 from pulumi_snapshots.engine import aws
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
 from pulumi_snapshots.engine.hostpool import widen_provider_host
-from pulumi_snapshots.engine.polling import shared_poller
+from pulumi_snapshots.engine.polling import Unread, shared_poller
 from pulumi_snapshots.engine.spec import Context, Live, ResourceSpec
 from pulumi_snapshots.engine.validation import check_inputs, contains_unknown
 from pulumi_snapshots.engine.waiter import Observation, Target, WaitPolicy, wait_for
@@ -34,6 +34,9 @@ AUTONAMED_KEY = "__autonamed"
 
 NO_PAUSE = WaitPolicy(delay=0.0, multiplier=1.0, max_delay=0.0)
 GONE = "deleted"
+NOT_VISIBLE = "not visible yet"
+VISIBILITY_GRACE_SECONDS = 60.0
+"""How long a snapshot that was just started may be missing from reads before it counts as gone."""
 
 _specs: dict[str, ResourceSpec] = {}
 
@@ -135,7 +138,8 @@ class SnapshotProvider(ResourceProvider):
                     continue
                 if key == "region" and new is None:
                     continue
-                if old == new:
+                # An optional flag that is false means what an unset one means.
+                if old == new or (_unset(old) and _unset(new)):
                     continue
             changed.append(key)
             if key not in spec.in_place:
@@ -149,9 +153,10 @@ class SnapshotProvider(ResourceProvider):
             replaces
             and spec.name_input
             and not news.get(AUTONAMED_KEY)
-            and news.get(spec.name_input) == olds.get(spec.name_input)
+            and all(news.get(k) == olds.get(k) for k in (spec.name_input, *spec.name_scope))
         ):
-            # The name is fixed and unique within the service: the old one must go first.
+            # The fixed name would collide where it is unique (such as in its region): the old
+            # snapshot must go first. Anywhere else, the new one is made before the old goes.
             delete_first = True
         return DiffResult(
             changes=bool(changed),
@@ -173,11 +178,10 @@ class SnapshotProvider(ResourceProvider):
         subject = self._subject(given, id_)
         timeout = model.timeout_minutes or spec.default_timeout_minutes
         try:
-            if model.tags and not spec.tags_on_create:
-                first = self._describe(ctx, id_)
-                if first is not None:
-                    spec.tag_api.apply(ctx, first.tag_target, subject, model.tags, [])
             live = self._wait_usable(ctx, id_, subject, timeout)
+            if model.tags and not spec.tags_on_create:
+                spec.tag_api.apply(ctx, live.tag_target, subject, model.tags, [])
+                live = self._describe(ctx, id_) or live
         except Exception as exc:
             # Whatever went wrong after the snapshot was started, it must not be left behind.
             kind = type(exc) if type(exc) in (WaitTimeout, SnapshotFailed) else SnapshotError
@@ -189,15 +193,24 @@ class SnapshotProvider(ResourceProvider):
         spec = self.spec
         describe_many = spec.describe_many or self._describe_each
         shared = Context(spec, ctx.region, ctx.report)
-        poller = shared_poller(spec.type_name, describe_many, shared, spec.wait_policy)
-        deadline = time.monotonic() + timeout * 60
+        poller = shared_poller(
+            spec.type_name, describe_many, self._describe, shared, spec.wait_policy
+        )
+        started = time.monotonic()
+        deadline = started + timeout * 60
         last = poller.join(id_)
         seen: list[Live] = []
 
         def poll() -> Observation:
             nonlocal last
             last, live = poller.observe(id_, last, deadline)
+            if isinstance(live, Unread):
+                return Observation(None)
             if live is None:
+                if not seen and time.monotonic() - started < VISIBILITY_GRACE_SECONDS:
+                    # Reads may lag behind the create (eventual consistency): not yet seen is
+                    # not gone.
+                    return Observation(NOT_VISIBLE)
                 raise SnapshotFailed(
                     f"{subject} disappeared while it was being created{self._why(ctx, id_)}"
                 )
@@ -252,7 +265,8 @@ class SnapshotProvider(ResourceProvider):
         if not recorded:
             given = {**live.inputs, **given}
         declared = given.get("tags") if recorded else None
-        return ReadResult(id_, self._outputs(given, live, ctx.region, declared))
+        # The service's own form of the id (a lookup may have named it in another case).
+        return ReadResult(live.id, self._outputs(given, live, ctx.region, declared))
 
     # update -----------------------------------------------------------------------------
 
@@ -316,6 +330,7 @@ class SnapshotProvider(ResourceProvider):
             timeout * 60,
             spec.wait_policy,
             ctx.report,
+            goal="gone",
         )
 
     # helpers ----------------------------------------------------------------------------
@@ -364,6 +379,10 @@ class SnapshotProvider(ResourceProvider):
         )
         outs["tags_all"] = tags
         return outs
+
+
+def _unset(value: Any) -> bool:
+    return value is None or value is False
 
 
 def _public(props: Mapping[str, Any]) -> dict[str, Any]:

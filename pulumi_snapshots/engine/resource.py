@@ -38,6 +38,11 @@ class SnapshotResource(pulumi.dynamic.Resource):
         **kwargs: Any,
     ) -> None:
         props: dict[str, Any] = {}
+        if args is not None and not (dataclasses.is_dataclass(args) and not isinstance(args, type)):
+            raise TypeError(
+                f"{type(self).__name__}() takes its inputs as {type(self).__name__}Args(...) "
+                f"or as keyword arguments, not {type(args).__name__}"
+            )
         if args is not None:
             props.update(
                 {

@@ -135,6 +135,9 @@ class ResourceSpec:
     tag_api: TagApi
     name_input: str | None = None
     name_rule: NameRule | None = None
+    name_scope: frozenset[str] = frozenset({"region"})
+    """Inputs within which the name is unique: a replacement deletes the old snapshot first
+    only when the name and these are all unchanged."""
     tags_on_create: bool = True
     """Whether `create` sends the tags itself; otherwise the engine tags after create."""
     in_place: frozenset[str] = frozenset({"tags", "timeout_minutes"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -38,7 +39,17 @@ class WaitPolicy:
         raw = os.environ.get(POLL_ENV)
         if not raw:
             return self
-        seconds = float(raw)
+        try:
+            seconds = float(raw)
+        except ValueError:
+            seconds = -1.0
+        if not seconds >= 0:
+            print(
+                f"pulumi-snapshots: ignoring {POLL_ENV}={raw!r}: not a number of seconds",
+                file=sys.stderr,
+                flush=True,
+            )
+            return self
         return replace(self, delay=seconds, multiplier=1.0, max_delay=seconds)
 
 
@@ -67,6 +78,7 @@ def wait_for(
     report: Callable[[str], None],
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    goal: str = "usable",
 ) -> Observation:
     """Poll until the state is usable or failed, and return that observation.
 
@@ -88,7 +100,7 @@ def wait_for(
         remaining = deadline - clock()
         if remaining <= 0:
             raise WaitTimeout(
-                f"{subject} was not usable after {timeout_seconds / 60:g} minutes "
+                f"{subject} was not {goal} after {timeout_seconds / 60:g} minutes "
                 f"(timeout_minutes); last state: {seen.state or 'unknown'}"
                 + (f", progress {seen.progress:g}%" if seen.progress is not None else "")
             )

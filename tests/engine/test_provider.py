@@ -11,7 +11,12 @@ from dataclasses import replace
 import pytest
 
 from pulumi_snapshots.engine import Context, Inputs, Live, ResourceSpec, TagApi
-from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed
+from pulumi_snapshots.engine.errors import (
+    AwsCallError,
+    SnapshotError,
+    SnapshotFailed,
+    WaitTimeout,
+)
 from pulumi_snapshots.engine.provider import SnapshotProvider, _specs
 
 store: dict[str, list[str]] = {}
@@ -37,7 +42,7 @@ def _describe(ctx: Context, id_: str) -> Live | None:
             return None
         reads[id_] = reads.get(id_, 0) + 1
         state = states.pop(0) if len(states) > 1 else states[0]
-    if state == "gone":
+    if state in ("gone", "invisible"):
         return None
     if state == "explode":
         raise KeyError("a field the code expected is missing")
@@ -149,3 +154,19 @@ def test_delete_returns_once_the_snapshot_is_really_gone(
     assert printed.rstrip().endswith("Thing slow-1 deleted")
     # A second delete of what is gone is success, and waits for nothing.
     p.delete(created.id, {"region": "us-east-1"})
+
+
+def test_a_snapshot_not_visible_at_first_is_waited_for() -> None:
+    # Reads may lag behind a create: missing from the first reads is not gone.
+    store["lag"] = ["invisible", "invisible", "pending", "usable"]
+    assert (provider().create({"name": "lag", "region": "us-east-1"}).outs or {})[
+        "state"
+    ] == "usable"
+    assert deleted == []
+
+
+def test_a_timeout_before_the_first_read_is_a_timeout() -> None:
+    store["quick"] = ["pending"]
+    with pytest.raises(WaitTimeout, match=r"Thing quick was not usable .* last state: unknown"):
+        provider().create({"name": "quick", "region": "us-east-1", "timeout_minutes": 1e-7})
+    assert deleted == ["quick"]
