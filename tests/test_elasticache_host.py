@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
 from pulumi_snapshots.engine.validation import UNKNOWN
@@ -19,19 +17,6 @@ from pulumi_snapshots.testing.host import PROVIDER_KEY, ProviderHost, provider_p
 REGION = "us-east-1"
 SPEC_REF = "pulumi_snapshots.elasticache:SPEC"
 TYPE_NAME = "ElastiCacheSnapshotCopy"
-FAKE_KEY_ID = "AKIAFAKEKEYMUSTNOTLEAK"
-FAKE_SECRET = "fake-secret-key-that-must-not-leak-into-state"
-
-
-@pytest.fixture(scope="module")
-def host(server: FakeAwsServer) -> Iterator[ProviderHost]:
-    env = server.environment(
-        AWS_ACCESS_KEY_ID=FAKE_KEY_ID,
-        AWS_SECRET_ACCESS_KEY=FAKE_SECRET,
-        PULUMI_SNAPSHOTS_POLL_SECONDS="0.01",
-    )
-    with ProviderHost(env=env, config={"aws:region": REGION}) as running:
-        yield running
 
 
 def unique(prefix: str) -> str:
@@ -58,7 +43,10 @@ def check_and_create(
 
 
 def test_copy_through_every_rpc(
-    host: ProviderHost, server: FakeAwsServer, control: Control
+    host: ProviderHost,
+    server: FakeAwsServer,
+    control: Control,
+    leaked_credentials: Callable[[str], list[str]],
 ) -> None:
     source = unique("src")
     control.seed_elasticache_snapshot(source, REGION)
@@ -114,11 +102,14 @@ def test_copy_through_every_rpc(
     host.delete(urn, id_, updated)
 
     text = json.dumps(seen, default=str) + "\n".join(host.output)
-    assert FAKE_KEY_ID not in text and FAKE_SECRET not in text
+    assert leaked_credentials(text) == []
 
 
 def test_export_through_every_rpc(
-    host: ProviderHost, server: FakeAwsServer, control: Control
+    host: ProviderHost,
+    server: FakeAwsServer,
+    control: Control,
+    leaked_credentials: Callable[[str], list[str]],
 ) -> None:
     source, bucket = unique("sharded"), unique("exports")
     control.seed_elasticache_snapshot(source, REGION, num_node_groups=2)
@@ -185,4 +176,4 @@ def test_export_through_every_rpc(
     host.delete(urn, id_, refreshed)
 
     text = json.dumps(seen, default=str) + "\n".join(host.output)
-    assert FAKE_KEY_ID not in text and FAKE_SECRET not in text
+    assert leaked_credentials(text) == []

@@ -4,10 +4,8 @@ against the fake AWS running as a server on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
 from pulumi_snapshots.engine.validation import UNKNOWN
@@ -16,19 +14,6 @@ from pulumi_snapshots.testing.control import Control
 from pulumi_snapshots.testing.host import PROVIDER_KEY, ProviderHost, provider_props, urn_for
 
 REGION = "us-east-1"
-FAKE_KEY_ID = "AKIAFAKEKEYMUSTNOTLEAK"
-FAKE_SECRET = "fake-secret-key-that-must-not-leak-into-state"
-
-
-@pytest.fixture(scope="module")
-def host(server: FakeAwsServer) -> Iterator[ProviderHost]:
-    env = server.environment(
-        AWS_ACCESS_KEY_ID=FAKE_KEY_ID,
-        AWS_SECRET_ACCESS_KEY=FAKE_SECRET,
-        PULUMI_SNAPSHOTS_POLL_SECONDS="0.01",
-    )
-    with ProviderHost(env=env, config={"aws:region": REGION}) as running:
-        yield running
 
 
 class Recorder:
@@ -64,7 +49,10 @@ def lifecycle(
 
 
 def test_neptune_through_every_rpc(
-    host: ProviderHost, server: FakeAwsServer, control: Control
+    host: ProviderHost,
+    server: FakeAwsServer,
+    control: Control,
+    leaked_credentials: Callable[[str], list[str]],
 ) -> None:
     neptune = server.client("neptune")
     neptune.create_db_cluster(DBClusterIdentifier="host-graph", Engine="neptune")
@@ -122,7 +110,7 @@ def test_neptune_through_every_rpc(
     host.delete(urn, id_, updated)
 
     text = record.text() + "\n".join(host.output)
-    assert FAKE_KEY_ID not in text and FAKE_SECRET not in text
+    assert leaked_credentials(text) == []
 
 
 def test_ec2_through_the_host_with_lookup_and_validation(
