@@ -9,10 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
-from pulumi_snapshots.engine.validation import UNKNOWN
 from pulumi_snapshots.testing import FakeAwsServer
 from pulumi_snapshots.testing.control import Control
-from pulumi_snapshots.testing.host import PROVIDER_KEY, ProviderHost, provider_props, urn_for
+from pulumi_snapshots.testing.host import (
+    PROVIDER_KEY,
+    ProviderHost,
+    provider_props,
+    unknown_output,
+    urn_for,
+)
 
 REGION = "us-east-1"
 SPEC_REF = "pulumi_snapshots.elasticache:SPEC"
@@ -91,7 +96,9 @@ def test_copy_through_every_rpc(
     assert {t["Key"]: t["Value"] for t in listed["TagList"]} == {"a": "2", "b": "3"}
 
     # A replacing change, unknown in preview.
-    preview = host.diff(urn, id_, updated, {**checked, "source_snapshot_name": UNKNOWN})
+    preview = host.diff(
+        urn, id_, updated, lambda: {**checked, "source_snapshot_name": unknown_output()}
+    )
     assert preview.replaces == ["source_snapshot_name"]
 
     # Deleted out of band: read reports it gone; delete succeeds, twice.

@@ -294,9 +294,12 @@ def test_program_up_and_down(name: str, fake: FakeAwsServer) -> None:
     hold_pending(fake.control, reads=2)
     env = {"AWS_ENDPOINT_URL": fake.endpoint, "PULUMI_SNAPSHOTS_POLL_SECONDS": "0.01"}
     try:
+        with run_program(case.folder, config=config, env=env, preview=True) as preview:
+            planned = sorted(s.name for s in preview.plan if s.op == "create")
         with run_program(case.folder, config=config, env=env) as run:
             created = [r for r in run.resources if not r.lookup]
             assert created, "the program created nothing"
+            assert planned == sorted(r.name for r in created), "preview and up differ"
             for resource in created:
                 assert resource.status in ("available", "completed"), resource
                 assert still_exists(resource, fake.endpoint), f"{resource.name} is not in AWS"
@@ -324,13 +327,17 @@ def test_quickstart_command_runs_end_to_end() -> None:
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
     assert "Resources: + 5 created" in out
-    for kind in (
+    assert out.index("Resources:\n    + 5 to create") < out.index("Updating (dev)")
+    kinds = (
         "Ec2MultiVolumeSnapshot",
         "LightsailSnapshotCopy",
         "LightsailDatabaseSnapshot",
         "ElastiCacheSnapshotCopy",
         "NeptuneClusterSnapshotCopy",
-    ):
+    )
+    together = [line for line in out.splitlines() if sum(line.count(k) for k in kinds) > 1]
+    assert together == [], "progress lines ran together"
+    for kind in kinds:
         assert f"- deleted {kind} " in out, kind
     assert " is still " in out, "progress lines were not shown"
     assert 'neptune_copy_status: "available"' in out

@@ -7,11 +7,19 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import grpc
+import pytest
+
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
-from pulumi_snapshots.engine.validation import UNKNOWN
 from pulumi_snapshots.testing import FakeAwsServer
 from pulumi_snapshots.testing.control import Control
-from pulumi_snapshots.testing.host import PROVIDER_KEY, ProviderHost, provider_props, urn_for
+from pulumi_snapshots.testing.host import (
+    PROVIDER_KEY,
+    ProviderHost,
+    provider_props,
+    unknown_output,
+    urn_for,
+)
 
 REGION = "us-east-1"
 
@@ -99,7 +107,7 @@ def test_neptune_through_every_rpc(
             assert updated[key] == value, key
 
     # A replacing change: unknown in preview, then a real one.
-    preview = host.diff(urn, id_, updated, {**checked, "kms_key_id": UNKNOWN})
+    preview = host.diff(urn, id_, updated, lambda: {**checked, "kms_key_id": unknown_output()})
     assert preview.replaces == ["kms_key_id"]
 
     # Deleted out of band: read reports it gone; delete succeeds, twice.
@@ -162,3 +170,36 @@ def test_stack_region_reaches_the_provider(server: FakeAwsServer, control: Contr
         )
         inputs, failures = other.check(urn_for("Ec2MultiVolumeSnapshot", "r"), {}, props)
     assert failures == [] and inputs["region"] == "ap-southeast-2"
+
+
+def test_a_failed_create_ends_in_one_clear_sentence(
+    host: ProviderHost, server: FakeAwsServer, control: Control
+) -> None:
+    """The host prints the exception's traceback then its message: no chained traceback that
+    only repeats the cause."""
+    neptune = server.client("neptune")
+    neptune.create_db_cluster(DBClusterIdentifier="err-graph", Engine="neptune")
+    neptune.create_db_cluster_snapshot(
+        DBClusterIdentifier="err-graph", DBClusterSnapshotIdentifier="err-nightly"
+    )
+    provider = SnapshotProvider("pulumi_snapshots.neptune:SPEC")
+    urn = urn_for("NeptuneClusterSnapshotCopy", "err")
+    control.hold("neptune", match="err-copy", reads=1, then="error")
+    for source, ending in (
+        ("err-nightly", "reached the error state 'failed'; it was deleted"),
+        ("no-such-snapshot", "DBClusterSnapshotNotFoundFault"),
+    ):
+        news = {
+            NAME_KEY: "err",
+            "source_db_cluster_snapshot_identifier": source,
+            "target_db_cluster_snapshot_identifier": "err-copy",
+        }
+        inputs, failures = host.check(urn, {}, provider_props(provider, news))
+        assert failures == []
+        with pytest.raises(grpc.RpcError) as raised:
+            host.create(urn, inputs)
+        details = str(raised.value.details())  # type: ignore[attr-defined]
+        assert details.count("Traceback (most recent call last)") == 1, details
+        assert "direct cause" not in details and "During handling" not in details
+        last = details.strip().splitlines()[-1]
+        assert last.startswith("pulumi_snapshots.engine.errors.") and ending in last, last

@@ -80,6 +80,8 @@ def call(api: Any, operation: str, subject: str, **params: Any) -> Any:
     import botocore.exceptions
 
     method: Callable[..., Mapping[str, Any]] = getattr(api, operation)
+    # The error names the operation, the code and AWS's message: botocore's own traceback
+    # chained under it would only repeat them.
     try:
         return method(**params)
     except botocore.exceptions.ClientError as exc:
@@ -89,6 +91,6 @@ def call(api: Any, operation: str, subject: str, **params: Any) -> Any:
             subject,
             str(err.get("Code", "Unknown")),
             str(err.get("Message") or "no message"),
-        ) from exc
+        ) from None
     except botocore.exceptions.BotoCoreError as exc:
-        raise AwsCallError(operation, subject, type(exc).__name__, str(exc)) from exc
+        raise AwsCallError(operation, subject, type(exc).__name__, str(exc)) from None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import sys
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -53,9 +55,17 @@ def resolve_spec(ref: str) -> ResourceSpec:
     return spec
 
 
+_output_lock = threading.Lock()
+
+
 def _report(message: str) -> None:
-    # The dynamic provider host forwards stdout to the Pulumi CLI; flush so it shows now.
-    print(message, flush=True)
+    """Print one progress line. Concurrent waits report from many threads: each line is one
+    write under a lock, so lines never run together. The provider host forwards stdout to the
+    Pulumi CLI; flush so that it shows now."""
+    line = message.rstrip("\n") + "\n"
+    with _output_lock:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 class SnapshotProvider(ResourceProvider):
@@ -185,7 +195,8 @@ class SnapshotProvider(ResourceProvider):
         except Exception as exc:
             # Whatever went wrong after the snapshot was started, it must not be left behind.
             kind = type(exc) if type(exc) in (WaitTimeout, SnapshotFailed) else SnapshotError
-            raise kind(self._cleanup(ctx, id_, subject, str(exc))) from exc
+            # The message carries the cause; a chained traceback would only repeat it.
+            raise kind(self._cleanup(ctx, id_, subject, str(exc))) from None
         return CreateResult(id_, self._outputs(given, live, ctx.region, model.tags or {}))
 
     def _wait_usable(self, ctx: Context, id_: str, subject: str, timeout: float) -> Live:

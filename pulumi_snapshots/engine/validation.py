@@ -3,29 +3,68 @@ translation of validation errors into one failure per property."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
+import types
+import typing
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pulumi.output import Unknown
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""The value Pulumi sends for an input that is not known yet (preview)."""
+"""The wire form of a value that is not known yet (preview). The provider host turns it into a
+`pulumi.output.Unknown` for Check and Diff; either form may reach the provider."""
 
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+
+TRUE_WORDS = ("true", "True")
+FALSE_WORDS = ("false", "False")
+"""The strings that `pulumi.Config.get_bool` accepts, and so do boolean inputs: a value read
+with `Config.get` is a string."""
+
+MAX_COMBINATIONS = 512
+"""Rules across inputs are tried with every combination of stand-ins for the unknown inputs;
+beyond this many combinations they wait until the values are known."""
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether a value is an unknown, in either form."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
 def contains_unknown(value: Any) -> bool:
     """Whether a value is, or holds, an unknown."""
-    if isinstance(value, str):
-        return value == UNKNOWN
+    if is_unknown(value):
+        return True
     if isinstance(value, Mapping):
         return any(contains_unknown(k) or contains_unknown(v) for k, v in value.items())
     if isinstance(value, list | tuple):
         return any(contains_unknown(v) for v in value)
     return False
+
+
+def known_part(value: Any) -> Any:
+    """A value without its unknown parts: map entries and list elements that are unknown are
+    left out, so that the rules of what is known can still run."""
+    if isinstance(value, Mapping):
+        return {
+            k: known_part(v) for k, v in value.items() if not is_unknown(k) and not is_unknown(v)
+        }
+    if isinstance(value, list | tuple):
+        return [known_part(v) for v in value if not is_unknown(v)]
+    return value
 
 
 @dataclass(frozen=True)
@@ -86,6 +125,32 @@ class Inputs(BaseModel):
     tags: dict[str, str] | None = None
     timeout_minutes: float | None = Field(default=None, gt=0, le=7 * 24 * 60)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _exact_scalars(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic's lax mode would take "yes" or 1 for True; inputs take what their type says,
+        # plus the strings that Pulumi's own config getters accept.
+        field = cls.model_fields.get(info.field_name or "")
+        kind = _scalar_kind(field.annotation) if field is not None else None
+        if value is None or kind is None:
+            return value
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            if value in TRUE_WORDS or value in FALSE_WORDS:
+                return value in TRUE_WORDS
+            raise ValueError(f"must be true or false (a boolean), got {value!r}")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                number = math.nan
+            if math.isfinite(number):
+                return number
+        raise ValueError(f"must be a number, got {value!r}")
+
     @field_validator("region")
     @classmethod
     def _region_form(cls, value: str | None) -> str | None:
@@ -107,24 +172,40 @@ class Inputs(BaseModel):
         return ()
 
 
+def _scalar_kind(annotation: Any) -> type | None:
+    """`bool` or `float` for a (possibly optional) boolean or number field, else None."""
+    args = typing.get_args(annotation) if _is_union(annotation) else (annotation,)
+    if bool in args:
+        return bool
+    if float in args or int in args:
+        return float
+    return None
+
+
+def _is_union(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+
+
 def check_inputs(
     model: type[Inputs], raw: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Validate `raw` with `model`, returning the normalised inputs and one failure per property.
 
-    Unknown values (preview) pass: they keep their place and their rules are skipped, and rules
-    across inputs run only when every input is known.
+    Unknown values (preview) keep their place and skip their own rules; the known parts of a
+    value that holds an unknown (a tag value, a list element) are still checked. A rule across
+    inputs is reported only if it holds whatever the unknown inputs turn out to be, and whether
+    or not the inputs that broke their own rules are fixed.
     """
     unknown = {k for k, v in raw.items() if contains_unknown(v)}
     known = {k: v for k, v in raw.items() if k not in unknown and v is not None}
+    partial = {k: known_part(raw[k]) for k in unknown if not is_unknown(raw[k])}
     failures: dict[str, list[str]] = {}
-    normalised: dict[str, Any] = {}
     try:
-        instance = model.model_validate(known)
+        instance = model.model_validate({**known, **partial})
     except ValidationError as exc:
         for err in exc.errors():
             prop = str(err["loc"][0]) if err["loc"] else "inputs"
-            if prop in unknown:
+            if prop in unknown and prop not in partial:
                 continue
             reason = _reason(err)
             failures.setdefault(prop, [])
@@ -132,21 +213,62 @@ def check_inputs(
                 failures[prop].append(reason)
         # Keep the known inputs as given so that the failures can be shown against them.
         normalised = dict(known)
-        # Rules across inputs still run, unvalidated; a failure counts only if it holds both
-        # with and without the inputs that broke their own rules, so that it never merely
-        # repeats their problem.
-        with_raw = set(_cross_checks(model.model_construct(**known)))
-        without = model.model_construct(**{k: v for k, v in known.items() if k not in failures})
-        cross = [c for c in _cross_checks(without) if c in with_raw]
+        settled = {k: v for k, v in known.items() if k not in failures}
     else:
-        normalised = {k: v for k, v in instance.model_dump(mode="json").items() if v is not None}
-        cross = _cross_checks(instance)
-    if not unknown:
-        for prop, reason in cross:
-            failures.setdefault(prop, []).append(reason)
+        dumped = instance.model_dump(mode="json")
+        normalised = {k: v for k, v in dumped.items() if v is not None and k not in unknown}
+        settled = {k: getattr(instance, k) for k in known}
+    open_values = {k: [known[k], None] for k in known if k in failures}
+    for key in unknown:
+        open_values[key] = _stand_ins(model, key)
+    for prop, reason in _cross_failures(model, settled, open_values):
+        failures.setdefault(prop, []).append(reason)
     for key in unknown:
         normalised[key] = raw[key]
     return normalised, [(prop, "; ".join(reasons)) for prop, reasons in failures.items()]
+
+
+def _stand_ins(model: type[Inputs], key: str) -> list[Any]:
+    """Values that stand for an unknown input when rules across inputs are tried: unset, and a
+    value of each kind that such rules tell apart (true or false, equal to another input or not).
+    A rule that reads the content of an unknown string therefore never holds for all of them."""
+    field = model.model_fields.get(key)
+    annotation = field.annotation if field is not None else None
+    options = typing.get_args(annotation) if _is_union(annotation) else (annotation,)
+    values: list[Any] = [None]
+    for option in options:
+        origin = typing.get_origin(option)
+        if origin is typing.Literal:
+            values.extend(typing.get_args(option))
+        elif option is bool:
+            values.extend([True, False])
+        elif option is str:
+            values.append(f"unknown {key}")
+        elif option in (int, float):
+            values.append(1)
+        elif origin is list:
+            values.append([f"unknown {key}"])
+        elif origin is dict:
+            values.append({f"unknown {key}": f"unknown {key}"})
+    return values
+
+
+def _cross_failures(
+    model: type[Inputs], settled: Mapping[str, Any], open_values: Mapping[str, list[Any]]
+) -> list[tuple[str, str]]:
+    """The failures of the rules across inputs that hold with every choice of the open values."""
+    keys = sorted(open_values)
+    choices = [open_values[k] for k in keys]
+    if math.prod(len(c) for c in choices) > MAX_COMBINATIONS:
+        return []
+    common: list[tuple[str, str]] | None = None
+    for combination in itertools.product(*choices):
+        values = dict(zip(keys, combination, strict=True))
+        found = _cross_checks(model.model_construct(**settled, **values))
+        common = found if common is None else [f for f in common if f in found]
+        if not common:
+            return []
+    return common or []
 
 
 def _cross_checks(instance: Inputs) -> list[tuple[str, str]]:

@@ -17,9 +17,11 @@ from types import TracebackType
 from typing import Any
 
 import grpc
+import pulumi
 from google.protobuf import struct_pb2
 from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.output import UNKNOWN
 from pulumi.runtime import proto, rpc
 from pulumi.runtime.proto import provider_pb2_grpc
 
@@ -31,15 +33,37 @@ def urn_for(type_name: str, name: str, stack: str = "dev", project: str = "snaps
     return f"urn:pulumi:{stack}::{project}::pulumi-python:dynamic/snapshots:{type_name}::{name}"
 
 
-def _struct(props: Mapping[str, Any]) -> struct_pb2.Struct:
+Props = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+"""Properties to send: plain values, or a function that makes them when they hold
+`pulumi.Output`s, which belong to the event loop that serialises them."""
+
+
+def _struct(props: Props) -> struct_pb2.Struct:
+    """The properties in their wire form, serialised by the Pulumi SDK as a program does."""
+
+    async def serialize() -> struct_pb2.Struct:
+        values = props() if callable(props) else props
+        result: struct_pb2.Struct = await rpc.serialize_properties(dict(values), {})
+        return result
+
     loop = asyncio.new_event_loop()
     try:
-        result: struct_pb2.Struct = loop.run_until_complete(
-            rpc.serialize_properties(dict(props), {})
-        )
-        return result
+        return loop.run_until_complete(serialize())
     finally:
         loop.close()
+
+
+def as_check_receives(props: Props) -> dict[str, Any]:
+    """`props` as the provider host hands them to Check and Diff: serialised by the SDK, then
+    deserialised keeping unknowns (as `pulumi.output.Unknown`). For testing provider methods
+    directly with the values that a preview sends."""
+    return _dict(_struct(props))
+
+
+def unknown_output() -> pulumi.Output[Any]:
+    """An output whose value is not known yet, such as an output of a resource that a preview
+    has still to create. Make it inside a `Props` function."""
+    return pulumi.Output.from_input(UNKNOWN)
 
 
 def _dict(struct: struct_pb2.Struct) -> dict[str, Any]:
@@ -146,7 +170,7 @@ class ProviderHost:
         self._stub.Configure(proto.ConfigureRequest(args=_struct(config), acceptSecrets=False))
 
     def check(
-        self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+        self, urn: str, olds: Props, news: Props
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """Check: the checked inputs and the (property, reason) failures."""
         response = self._stub.Check(
@@ -154,7 +178,7 @@ class ProviderHost:
         )
         return _dict(response.inputs), [(f.property, f.reason) for f in response.failures]
 
-    def diff(self, urn: str, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
+    def diff(self, urn: str, id_: str, olds: Props, news: Props) -> Diff:
         """Diff of old outputs against new checked inputs."""
         response = self._stub.Diff(
             proto.DiffRequest(id=id_, urn=urn, olds=_struct(olds), news=_struct(news))

@@ -13,6 +13,8 @@ Exit status 0 means all of that worked; anything else is reported with the reaso
 
 The helpers are reusable: :func:`seed_sources` creates the sources and returns the stack config
 that names them, :func:`still_exists` tells whether what a resource made is still in AWS.
+
+Like `pulumi up`, it previews the stack first and prints the plan (`+ 5 to create`).
 """
 
 from __future__ import annotations
@@ -258,8 +260,16 @@ def _run(folder: Path, project: str, console: _Console) -> None:
             console(f"    {key}: {value}")
         hold_pending(fake.control)
 
-        console(f"\nUpdating (dev) {project}, polling every {poll}s:")
         env = {POLL_ENV: poll}
+        # As `pulumi up` does, preview first: Check of every resource through the provider host,
+        # nothing created yet.
+        console(f"\nPreviewing update (dev) {project}:")
+        with run_program(folder, config=config, env=env, preview=True) as preview:
+            for line in preview.plan_table().splitlines():
+                console(f"    {line}")
+            console(f"Resources:\n    {preview.plan_summary()}")
+
+        console(f"\nUpdating (dev) {project}, polling every {poll}s:")
         with run_program(folder, config=config, env=env, on_output=console.progress) as run:
             created = [r for r in run.resources if not r.lookup]
             console(f"\nResources: + {len(created)} created")

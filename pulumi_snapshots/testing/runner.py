@@ -63,6 +63,7 @@ import yaml  # type: ignore[import-untyped]
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.rpc import UNKNOWN
 from pulumi.runtime.settings import set_root_resource
 from pulumi.runtime.stack import run_in_stack
 
@@ -73,6 +74,7 @@ __all__ = [
     "ProgramError",
     "ProgramRun",
     "Project",
+    "Step",
     "load_project",
     "run_program",
 ]
@@ -121,15 +123,67 @@ class Created:
 
 
 @dataclass
+class Step:
+    """What a preview plans for one resource, as `pulumi preview` shows it."""
+
+    op: str
+    """`create`, `update`, `replace`, `same` or `read` (a lookup)."""
+    urn: str
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    """The checked inputs; values not known before the update are `pulumi.output.Unknown`."""
+    replaces: list[str] = field(default_factory=list)
+    """The inputs whose change replaces the resource (for `replace`)."""
+
+    @property
+    def type_name(self) -> str:
+        """The class name, such as `Ec2MultiVolumeSnapshot`."""
+        return self.type.rsplit(":", 1)[-1]
+
+
+PLAN_SYMBOLS = {"create": "+", "update": "~", "replace": "+-", "same": " ", "read": ">"}
+PLAN_WORDS = {
+    "create": "to create",
+    "update": "to update",
+    "replace": "to replace",
+    "read": "to read",
+    "same": "unchanged",
+}
+
+
+@dataclass
 class ProgramRun:
-    """What a program run created, what it exported, and what the provider host printed
-    (`host.output`)."""
+    """What a program run created (or, for a preview, planned), what it exported, and what
+    the provider host printed (`host.output`)."""
 
     host: ProviderHost
     resources: list[Created] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)
     project: str = "program"
     stack: str = "dev"
+    plan: list[Step] = field(default_factory=list)
+    """A preview's steps, in the order the program declared the resources."""
+    preview: bool = False
+
+    def plan_summary(self) -> str:
+        """The preview's counts, as `pulumi preview` ends: `+ 5 to create, 2 unchanged`."""
+        parts = []
+        for op, words in PLAN_WORDS.items():
+            count = sum(1 for s in self.plan if s.op == op)
+            if count:
+                symbol = PLAN_SYMBOLS[op].strip()
+                parts.append(f"{symbol} {count} {words}" if symbol else f"{count} {words}")
+        return ", ".join(parts) or "no changes"
+
+    def plan_table(self) -> str:
+        """One line per planned step: symbol, type, name and the inputs that replace it."""
+        width = max((len(s.type_name) for s in self.plan), default=0)
+        lines = []
+        for step in self.plan:
+            why = f"  (replaces on {', '.join(step.replaces)})" if step.replaces else ""
+            lines.append(f"{PLAN_SYMBOLS[step.op]:>2} {step.type_name:<{width}}  {step.name}{why}")
+        return "\n".join(lines)
 
     def of_type(self, type_name: str) -> list[Created]:
         """Resources whose class is `type_name`, lookups excluded."""
@@ -228,10 +282,12 @@ class _Registration(threading.local):
 
 
 class _HostMocks(Mocks):
-    """Sends dynamic resources to the provider host: Check then Create, or Read for `get()`."""
+    """Sends dynamic resources to the provider host: Check then Create, or Read for `get()`;
+    in a preview, Check then Diff against the prior state."""
 
-    def __init__(self, run: ProgramRun) -> None:
+    def __init__(self, run: ProgramRun, prior: ProgramRun | None = None) -> None:
         self.run = run
+        self.prior = {r.urn: r for r in prior.resources if not r.lookup} if prior else {}
         self.current = _Registration()
         self.lock = threading.Condition()
         self.in_flight = 0
@@ -254,6 +310,11 @@ class _HostMocks(Mocks):
     ) -> tuple[str | None, dict[Any, Any]]:
         host = self.run.host
         label = f"{args.name} ({args.typ.rsplit(':', 1)[-1]})"
+        if args.resource_id == UNKNOWN:
+            # The engine skips a lookup whose id a preview does not know yet: its outputs are
+            # unknown.
+            self._plan(Step("read", urn, args.typ, args.name, {}))
+            return None, {}
         if args.resource_id:
             try:
                 id_, outs = host.read(urn, args.resource_id, {}, args.inputs)
@@ -264,14 +325,19 @@ class _HostMocks(Mocks):
             self._record(
                 Created(urn, args.typ, args.name, id_, outs, {}, True, dependencies=dependencies)
             )
+            if self.run.preview:
+                self._plan(Step("read", urn, args.typ, args.name, outs))
             return id_, outs
+        prior = self.prior.get(urn)
         try:
-            inputs, failures = host.check(urn, {}, args.inputs)
+            inputs, failures = host.check(urn, prior.inputs if prior else {}, args.inputs)
         except grpc.RpcError as exc:
             raise ProgramError(f"{label}: check failed: {_rpc_cause(exc)}") from None
         if failures:
             listed = "; ".join(f"{prop}: {reason}" for prop, reason in failures)
             raise ProgramError(f"{label}: invalid inputs: {listed}")
+        if self.run.preview:
+            return self._preview(args, urn, label, inputs, prior)
         try:
             id_, outs = host.create(urn, inputs)
         except grpc.RpcError as exc:
@@ -280,6 +346,40 @@ class _HostMocks(Mocks):
             Created(urn, args.typ, args.name, id_, outs, inputs, dependencies=dependencies)
         )
         return id_, outs
+
+    def _preview(
+        self,
+        args: MockResourceArgs,
+        urn: str,
+        label: str,
+        inputs: dict[str, Any],
+        prior: Created | None,
+    ) -> tuple[str | None, dict[Any, Any]]:
+        """Plan the resource as `pulumi preview` does: nothing is created or changed.
+
+        Outputs are what the engine knows before the update: the checked inputs of a resource
+        to create or replace (every other output is unknown, as is a new id), the old outputs of
+        one that stays the same.
+        """
+        if prior is None:
+            self._plan(Step("create", urn, args.typ, args.name, inputs))
+            return None, inputs
+        try:
+            diff = self.run.host.diff(urn, prior.id, prior.state, inputs)
+        except grpc.RpcError as exc:
+            raise ProgramError(f"{label}: diff failed: {_rpc_cause(exc)}") from None
+        if diff.replaces:
+            self._plan(Step("replace", urn, args.typ, args.name, inputs, diff.replaces))
+            return None, inputs
+        if diff.changes is False:
+            self._plan(Step("same", urn, args.typ, args.name, inputs))
+            return prior.id, dict(prior.state)
+        self._plan(Step("update", urn, args.typ, args.name, inputs))
+        return prior.id, inputs
+
+    def _plan(self, step: Step) -> None:
+        with self.lock:
+            self.run.plan.append(step)
 
     def _record(self, created: Created) -> None:
         with self.lock:
@@ -327,7 +427,13 @@ class _Monitor(MockMonitor):
 
     def ReadResource(self, request: Any) -> Any:
         self._remember(request)
-        return super().ReadResource(request)  # type: ignore[no-untyped-call]
+        response = super().ReadResource(request)  # type: ignore[no-untyped-call]
+        # The engine answers a lookup with the id that the provider's Read returned, and says
+        # when it skipped the read (an id a preview does not know).
+        registration = self.resources.get(response.urn)
+        response.id = (registration.id if registration else None) or ""
+        response.unknown = request.id == UNKNOWN
+        return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         if request.urn.split("::")[-2:-1] == [STACK_TYPE]:
@@ -423,8 +529,16 @@ def run_program(
     stack: str = "dev",
     destroy: bool = True,
     on_output: Callable[[str], None] | None = None,
+    preview: bool = False,
+    prior: ProgramRun | None = None,
 ) -> Iterator[ProgramRun]:
     """Run a program like `pulumi up` and yield what it made; destroy it on leaving the block.
+
+    With `preview=True` it runs the program as `pulumi preview` does instead: every dynamic
+    resource gets Check (and Diff against `prior`, a run whose resources are the stack's current
+    state, when it has the resource), nothing is created, and `run.plan` lists the steps
+    (`run.plan_summary()` gives `+ 5 to create`). As in a real preview, the outputs of a
+    resource that does not exist yet are unknown, apart from its checked inputs.
 
     `program` is a project folder (its `Pulumi.yaml` gives the project name, the `main` entry
     point and config defaults), a folder or file with the program, or a function. `config` is
@@ -453,9 +567,9 @@ def run_program(
     given = {(k if ":" in k else f"{name}:{k}"): v for k, v in (config or {}).items()}
     full_config = {**defaults, **given}
     with ProviderHost(env=dict(env or {}), config=full_config, on_output=on_output) as host:
-        run = ProgramRun(host, project=name, stack=stack)
+        run = ProgramRun(host, project=name, stack=stack, preview=preview)
         try:
-            _execute(main, run, full_config)
+            _execute(main, run, full_config, prior)
             yield run
         except BaseException as exc:
             if destroy:
@@ -469,19 +583,24 @@ def run_program(
                 run.destroy()
 
 
-def _execute(program: Callable[[], None], run: ProgramRun, config: Mapping[str, str]) -> None:
+def _execute(
+    program: Callable[[], None],
+    run: ProgramRun,
+    config: Mapping[str, str],
+    prior: ProgramRun | None = None,
+) -> None:
     # Pulumi's runtime keeps tasks on the current event loop: make the loop first, then the mocks.
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_duplicates)
     asyncio.set_event_loop(loop)
-    mocks = _HostMocks(run)
+    mocks = _HostMocks(run, prior)
     try:
         pulumi.runtime.set_all_config(dict(config))
         pulumi.runtime.set_mocks(
             mocks,
             run.project,
             run.stack,
-            preview=False,
+            preview=run.preview,
             monitor=_Monitor(mocks, run.exports),
         )
         # The runtime's set of pending outputs outlives set_mocks: a run that failed leaves

@@ -17,7 +17,7 @@ from pulumi_snapshots.engine.errors import (
     SnapshotFailed,
     WaitTimeout,
 )
-from pulumi_snapshots.engine.provider import SnapshotProvider, _specs
+from pulumi_snapshots.engine.provider import SnapshotProvider, _report, _specs
 
 store: dict[str, list[str]] = {}
 """id -> the states it will report, one per read (the last one repeats)."""
@@ -170,3 +170,29 @@ def test_a_timeout_before_the_first_read_is_a_timeout() -> None:
     with pytest.raises(WaitTimeout, match=r"Thing quick was not usable .* last state: unknown"):
         provider().create({"name": "quick", "region": "us-east-1", "timeout_minutes": 1e-7})
     assert deleted == ["quick"]
+
+
+class Writes:
+    """A stream that records each write call."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.calls.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_lines_are_written_whole_from_many_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stream = Writes()
+    monkeypatch.setattr("sys.stdout", stream)
+    lines = [f"Thing t{t} is still pending {n}% after {n}s" for t in range(8) for n in range(50)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(_report, lines))
+    # One write per line, each a whole line: concurrent waits never run together.
+    assert sorted(stream.calls) == sorted(f"{line}\n" for line in lines)
