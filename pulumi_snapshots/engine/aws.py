@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pulumi_snapshots.engine.errors import AwsCallError
+from pulumi_snapshots.engine.errors import CONNECTION_ERROR, AwsCallError
 
 # boto3 is imported where clients are made: a Pulumi program only declares resources and never
 # calls AWS itself, so it should not pay for importing boto3.
@@ -67,11 +67,38 @@ def clear_clients() -> None:
         _clients.clear()
 
 
+def forget_client(service: str, region: str, stale: Any) -> None:
+    """Drop the cached client of `service` in `region` if it is still `stale`, so that the next
+    one is made from a new session, with credentials read afresh from the default chain."""
+    key = (service, region, environment_key())
+    with _lock:
+        if _clients.get(key) is stale:
+            del _clients[key]
+
+
 def default_region() -> str | None:
     """The AWS default chain's region: AWS_REGION, AWS_DEFAULT_REGION, then the profile."""
     import boto3
 
     return os.environ.get("AWS_REGION") or boto3.session.Session().region_name
+
+
+def call_service(service: str, region: str, operation: str, subject: str, **params: Any) -> Any:
+    """Call `operation` with the cached client of `service` in `region`.
+
+    Credentials that expired (ExpiredToken and each service's equivalent) drop the cached
+    client and the call is tried once more with fresh credentials from the default chain: a
+    session's own refreshable credentials (assumed roles, SSO, container and instance roles)
+    renew themselves, but credentials read once from the environment or a file do not.
+    """
+    api = client(service, region)
+    try:
+        return call(api, operation, subject, **params)
+    except AwsCallError as exc:
+        if not exc.expired:
+            raise
+    forget_client(service, region, api)
+    return call(client(service, region), operation, subject, **params)
 
 
 def call(api: Any, operation: str, subject: str, **params: Any) -> Any:
@@ -86,11 +113,16 @@ def call(api: Any, operation: str, subject: str, **params: Any) -> Any:
         return method(**params)
     except botocore.exceptions.ClientError as exc:
         err = exc.response.get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         raise AwsCallError(
             operation,
             subject,
             str(err.get("Code", "Unknown")),
             str(err.get("Message") or "no message"),
+            status if isinstance(status, int) else None,
         ) from None
+    except (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError) as exc:
+        # Every connection failure counts as one, whatever botocore's subclass.
+        raise AwsCallError(operation, subject, CONNECTION_ERROR, str(exc)) from None
     except botocore.exceptions.BotoCoreError as exc:
         raise AwsCallError(operation, subject, type(exc).__name__, str(exc)) from None

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from pulumi_snapshots.engine import aws
+from pulumi_snapshots.engine.errors import AwsCallError
 from pulumi_snapshots.engine.waiter import WaitPolicy
 
 if TYPE_CHECKING:
@@ -72,8 +73,11 @@ class SharedPoller:
             else:
                 self._waiters.pop(id_, None)
 
-    def observe(self, id_: str, after: int, deadline: float) -> tuple[int, Live | Unread | None]:
-        """The first round after `after` that read `id_`; raises that round's error for it.
+    def observe(
+        self, id_: str, after: int, deadline: float
+    ) -> tuple[int, Live | Unread | BaseException | None]:
+        """The first round after `after` that read `id_`, and what it read: the snapshot, None
+        (gone), or the error that reading it raised.
 
         Once `deadline` passes it returns what it has: the latest reading, or UNREAD.
         """
@@ -97,10 +101,7 @@ class SharedPoller:
                     self._cond.notify_all()
             if id_ not in self._results:
                 return self._round, UNREAD
-            result = self._results[id_]
-            if isinstance(result, BaseException):
-                raise result
-            return self._round, result
+            return self._round, self._results[id_]
 
     def _run_round(self, start_at: float, deadline: float) -> None:
         pause = start_at - time.monotonic()
@@ -114,6 +115,14 @@ class SharedPoller:
         try:
             found = self._describe_many(self._ctx, ids)
             results = {id_: found.get(id_) for id_ in ids}
+        except AwsCallError as exc:
+            # A transient failure (throttling, 5xx) reaches every waiter, who try again next
+            # round: reading each id alone would only multiply the calls that failed. Any
+            # other error is read per id, so that it reaches only its own waiter.
+            if exc.transient:
+                results = dict.fromkeys(ids, exc)
+            else:
+                results = {id_: self._read_one(id_) for id_ in ids}
         except Exception:
             # One resource's failure must not fail the others: read each on its own, so that
             # an error reaches only the waiter whose snapshot caused it.

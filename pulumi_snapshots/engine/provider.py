@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -20,10 +21,12 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import UNKNOWN as UNKNOWN_VALUE
 
 from pulumi_snapshots.engine import aws
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
 from pulumi_snapshots.engine.hostpool import widen_provider_host
+from pulumi_snapshots.engine.marks import MARK_KEY, Mark
 from pulumi_snapshots.engine.polling import Unread, shared_poller
 from pulumi_snapshots.engine.spec import Context, Live, ResourceSpec
 from pulumi_snapshots.engine.validation import check_inputs, contains_unknown
@@ -31,6 +34,11 @@ from pulumi_snapshots.engine.waiter import Observation, Target, WaitPolicy, wait
 
 NAME_KEY = "__name"
 """Input carrying the Pulumi resource name, for autonaming."""
+OWNER_KEY = "__owner"
+"""Input carrying who makes the snapshot (`marks.owner_of`): project, stack and resource."""
+MARK_OUTPUT = "__mark"
+"""Output recording the mark that this resource's create wrote on the snapshot."""
+CREATED, RESUMED, ADOPTED = "created", "resumed", "adopted"
 AUTONAMED_KEY = "__autonamed"
 """Input recording that the target name was generated, so it stays stable across updates."""
 
@@ -107,29 +115,63 @@ class SnapshotProvider(ResourceProvider):
     # check ------------------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate inputs (no AWS call), resolve the region and generate a stable name."""
+        """Validate inputs (no AWS call), resolve the region and name the target."""
         spec = self.spec
         olds = _olds or {}
         raw = {k: v for k, v in news.items() if not k.startswith("__")}
-        private: dict[str, Any] = {}
-        if NAME_KEY in news:
-            private[NAME_KEY] = news[NAME_KEY]
+        private = {k: news[k] for k in (NAME_KEY, OWNER_KEY) if k in news}
         if raw.get("region") is None:
             raw["region"] = self._default_region()
-        if spec.name_input and spec.name_rule and raw.get(spec.name_input) is None:
-            if olds.get(AUTONAMED_KEY) and olds.get(spec.name_input):
-                raw[spec.name_input] = olds[spec.name_input]
+        name = spec.name_input
+        generate = False
+        if name and raw.get(name) is None:
+            if olds.get(AUTONAMED_KEY) and olds.get(name):
+                raw[name] = olds[name]
+            elif raw.get("adopt_id") is not None:
+                # An adopted snapshot keeps its name.
+                raw[name] = raw["adopt_id"]
             else:
-                raw[spec.name_input] = spec.name_rule.generate(
-                    str(news.get(NAME_KEY) or spec.type_name.lower())
-                )
+                generate = spec.name_rule is not None
             private[AUTONAMED_KEY] = True
         inputs, failures = check_inputs(spec.inputs, raw)
+        if name and generate:
+            inputs[name] = self._generated_name(inputs, news)
+        adopt, target = inputs.get("adopt_id"), inputs.get(name) if name else None
+        if (
+            name
+            and isinstance(adopt, str)
+            and isinstance(target, str)
+            and adopt != target
+            and "adopt_id" not in dict(failures)
+        ):
+            failures.append(
+                ("adopt_id", f"must be the snapshot's {name} ({target!r}): it is what is adopted")
+            )
         if inputs.get("region") is None and "region" not in dict(failures):
             failures.append(
                 ("region", "is required: set it, the stack config aws:region, or AWS_REGION")
             )
         return CheckResult({**inputs, **private}, [CheckFailure(p, r) for p, r in failures])
+
+    def _generated_name(self, inputs: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
+        """The target name derived from who makes the snapshot and the inputs that replace it;
+        unknown while one of those inputs is (preview)."""
+        spec = self.spec
+        assert spec.name_rule is not None
+        replacing = {
+            k: inputs.get(k)
+            for k in sorted(spec.inputs.model_fields)
+            if k not in spec.in_place and k != spec.name_input
+        }
+        if contains_unknown(replacing):
+            return UNKNOWN_VALUE
+        resource = str(news.get(NAME_KEY) or spec.type_name.lower())
+        seed = json.dumps(
+            {"owner": news.get(OWNER_KEY) or resource, "inputs": replacing},
+            sort_keys=True,
+            default=str,
+        )
+        return spec.name_rule.generate(resource, seed)
 
     # diff -------------------------------------------------------------------------------
 
@@ -178,29 +220,162 @@ class SnapshotProvider(ResourceProvider):
     # create -----------------------------------------------------------------------------
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Start the snapshot operation, wait until it is usable, and return its outputs."""
+        """Start the snapshot operation (or take over the one an earlier create of this resource
+        started, or adopt one on purpose), wait until it is usable, and return its outputs."""
         spec = self.spec
         given = _public(props)
         model = spec.inputs.model_validate(given)
         ctx = self._context(given)
-        subject = self._subject(given, None)
-        id_ = spec.create(ctx, model)
+        owner = props.get(OWNER_KEY) or f"{spec.type_name}/{props.get(NAME_KEY) or ''}"
+        mark = Mark.new(str(owner))
+        id_, how = self._start(ctx, model, given, mark, bool(props.get(AUTONAMED_KEY)))
         subject = self._subject(given, id_)
         timeout = model.timeout_minutes or spec.default_timeout_minutes
+        # A snapshot whose create takes no tags gets its mark as soon as it can be tagged.
+        unmarked = mark if how == CREATED and not spec.tags_on_create else None
         try:
-            live = self._wait_usable(ctx, id_, subject, timeout)
+            live = self._wait_usable(ctx, id_, subject, timeout, unmarked)
             if model.tags and not spec.tags_on_create:
                 spec.tag_api.apply(ctx, live.tag_target, subject, model.tags, [])
                 live = self._describe(ctx, id_) or live
+        except WaitTimeout as exc:
+            raise WaitTimeout(
+                self._after_timeout(ctx, id_, subject, model, mark, how, exc)
+            ) from None
         except Exception as exc:
-            # Whatever went wrong after the snapshot was started, it must not be left behind.
             kind = type(exc) if type(exc) in (WaitTimeout, SnapshotFailed) else SnapshotError
+            if how == ADOPTED:
+                raise kind(f"{exc}; it was adopted, not made here, so it is kept") from None
+            # Whatever went wrong after the snapshot was started, it must not be left behind.
             # The message carries the cause; a chained traceback would only repeat it.
             raise kind(self._cleanup(ctx, id_, subject, str(exc))) from None
-        return CreateResult(id_, self._outputs(given, live, ctx.region, model.tags or {}))
+        if live.tags is not None:
+            live = replace(live, tags={**live.tags, MARK_KEY: mark.value()})
+        outputs = self._outputs(given, live, ctx.region, model.tags or {})
+        outputs[MARK_OUTPUT] = mark.value()
+        return CreateResult(id_, outputs)
 
-    def _wait_usable(self, ctx: Context, id_: str, subject: str, timeout: float) -> Live:
-        """Wait through the shared poller of this kind and region (see `polling`)."""
+    def _start(
+        self, ctx: Context, model: Any, given: Mapping[str, Any], mark: Mark, autonamed: bool
+    ) -> tuple[str, str]:
+        """Adopt, resume or create: the id of the snapshot to wait for, and which it was."""
+        spec = self.spec
+        subject = self._subject(given, None)
+        if model.adopt_id is not None:
+            live = self._describe(ctx, model.adopt_id)
+            if live is None:
+                raise SnapshotError(
+                    f"{spec.type_name} {model.adopt_id}: adopt_id names no snapshot in "
+                    f"{ctx.region}; nothing was made"
+                )
+            problems = self._adoption_problems(ctx, model, live)
+            if problems:
+                raise SnapshotError(
+                    f"{spec.type_name} {live.id} cannot be adopted: it does not match the "
+                    f"declared inputs: {'; '.join(problems)}; nothing was changed"
+                )
+            self._put_mark(ctx, live.tag_target, subject, mark)
+            ctx.report(f"{spec.type_name} {live.id}: adopting the existing snapshot")
+            return live.id, ADOPTED
+        found = self._find_own(ctx, model, given, mark.owner, autonamed)
+        if found is not None:
+            self._put_mark(ctx, found.tag_target, subject, mark)
+            ctx.report(
+                f"{spec.type_name} {found.id}: an earlier create of this resource started it; "
+                "resuming the wait"
+            )
+            return found.id, RESUMED
+        if spec.tags_on_create:
+            model = model.model_copy(
+                update={"tags": {**(model.tags or {}), MARK_KEY: mark.value()}}
+            )
+        return spec.create(ctx, model), CREATED
+
+    def _find_own(
+        self, ctx: Context, model: Any, given: Mapping[str, Any], owner: str, autonamed: bool
+    ) -> Live | None:
+        """What an earlier create of this resource left (interrupted, or timed out), if any.
+
+        A target name taken by anything else fails here, before any change, rather than at the
+        API call: with the owner named, and what to do about it.
+        """
+        spec = self.spec
+        if spec.find_own is not None:
+            id_ = spec.find_own(ctx, model, owner)
+            return self._describe(ctx, id_) if id_ else None
+        if not spec.name_input:
+            return None
+        name = str(given.get(spec.name_input))
+        live = self._describe(ctx, name)
+        if live is None:
+            return None
+        existing = Mark.parse((self._with_tags(ctx, live).tags or {}).get(MARK_KEY))
+        if existing is not None and existing.owner == owner:
+            return live
+        if existing is None and autonamed:
+            # Its name derives from this resource and its inputs: it is this resource's own,
+            # interrupted before its mark could be written.
+            return live
+        who = f"made by {existing.owner}" if existing else "not made by this resource"
+        raise SnapshotError(
+            f"{spec.type_name} {name} already exists in {ctx.region} ({who}): set "
+            f"adopt_id={name!r} to take it over, or choose another {spec.name_input}"
+        )
+
+    def _adoption_problems(self, ctx: Context, model: Any, live: Live) -> list[str]:
+        """How an existing snapshot differs from what the inputs declare."""
+        problems = []
+        for key, found in live.inputs.items():
+            declared = getattr(model, key, None)
+            if declared is None or found is None or _same_source(declared, found):
+                continue
+            problems.append(f"{key} is {found!r}, not {declared!r}")
+        if self.spec.adoption_problems is not None:
+            problems.extend(self.spec.adoption_problems(ctx, model, live))
+        return problems
+
+    def _put_mark(
+        self, ctx: Context, target: str | Sequence[str], subject: str, mark: Mark
+    ) -> None:
+        self.spec.tag_api.apply(ctx, target, subject, {MARK_KEY: mark.value()}, [])
+
+    def _after_timeout(
+        self,
+        ctx: Context,
+        id_: str,
+        subject: str,
+        model: Any,
+        mark: Mark,
+        how: str,
+        exc: WaitTimeout,
+    ) -> str:
+        """A copy that times out after hours is usually nearly done: keep it, marked, for the
+        next create to resume; delete it only when asked."""
+        if model.delete_on_timeout and how != ADOPTED:
+            return self._cleanup(ctx, id_, subject, str(exc))
+        try:
+            live = self._describe(ctx, id_)
+            if live is not None:
+                self._put_mark(ctx, live.tag_target, subject, mark.left_unfinished())
+        except AwsCallError:
+            pass  # The mark of the create already says whose it is.
+        command = self.spec.delete_command(id_, ctx.region) if self.spec.delete_command else None
+        delete = f"run `{command}`" if command else "delete it in the console"
+        return (
+            f"{exc}. It is kept, marked as this resource's ({MARK_KEY}), and the next "
+            f"`pulumi up` resumes waiting for it. To delete it instead, {delete}, or set "
+            "delete_on_timeout=true"
+        )
+
+    def _wait_usable(
+        self, ctx: Context, id_: str, subject: str, timeout: float, unmarked: Mark | None = None
+    ) -> Live:
+        """Wait through the shared poller of this kind and region (see `polling`).
+
+        Transient failures of a status read (throttling, 5xx, connection errors, expired
+        credentials) never end the wait: the next round tries again, until the deadline. Only
+        a failed state, a snapshot gone past the visibility grace, or a permanent error does.
+        """
         spec = self.spec
         describe_many = spec.describe_many or self._describe_each
         shared = Context(spec, ctx.region, ctx.report)
@@ -211,10 +386,24 @@ class SnapshotProvider(ResourceProvider):
         deadline = started + timeout * 60
         last = poller.join(id_)
         seen: list[Live] = []
+        failing: list[AwsCallError] = []
 
         def poll() -> Observation:
-            nonlocal last
+            nonlocal last, unmarked
             last, live = poller.observe(id_, last, deadline)
+            if isinstance(live, BaseException):
+                exc = live
+                if not isinstance(exc, AwsCallError) or not exc.transient:
+                    raise exc
+                if not failing:
+                    ctx.report(f"{subject}: reading its state failed ({exc.code}); trying again")
+                failing.append(exc)
+                return _observed(seen[-1]) if seen else Observation(None)
+            if failing:
+                ctx.report(
+                    f"{subject}: reading its state works again after {len(failing)} failures"
+                )
+                failing.clear()
             if isinstance(live, Unread):
                 return Observation(None)
             if live is None:
@@ -225,8 +414,11 @@ class SnapshotProvider(ResourceProvider):
                 raise SnapshotFailed(
                     f"{subject} disappeared while it was being created{self._why(ctx, id_)}"
                 )
+            if unmarked is not None:
+                self._put_mark(ctx, live.tag_target, subject, unmarked)
+                unmarked = None
             seen.append(live)
-            return Observation(live.state, live.progress)
+            return _observed(live)
 
         try:
             # The poller paces the rounds, so the loop itself never sleeps.
@@ -276,8 +468,11 @@ class SnapshotProvider(ResourceProvider):
         if not recorded:
             given = {**live.inputs, **given}
         declared = given.get("tags") if recorded else None
+        outputs = self._outputs(given, live, ctx.region, declared)
+        if MARK_KEY in outputs["tags_all"]:
+            outputs[MARK_OUTPUT] = outputs["tags_all"][MARK_KEY]
         # The service's own form of the id (a lookup may have named it in another case).
-        return ReadResult(live.id, self._outputs(given, live, ctx.region, declared))
+        return ReadResult(live.id, outputs)
 
     # update -----------------------------------------------------------------------------
 
@@ -301,15 +496,37 @@ class SnapshotProvider(ResourceProvider):
             spec.tag_api.apply(ctx, live.tag_target, subject, add, remove)
             live = self._describe(ctx, _id) or live
         given["region"] = ctx.region
-        return UpdateResult(self._outputs(given, live, ctx.region, new_tags))
+        outputs = self._outputs(given, live, ctx.region, new_tags)
+        if MARK_OUTPUT in _olds:
+            outputs[MARK_OUTPUT] = _olds[MARK_OUTPUT]
+        return UpdateResult(outputs)
 
     # delete -----------------------------------------------------------------------------
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
-        """Delete what create made; something already gone is success."""
+        """Delete what create made; something already gone is success.
+
+        A snapshot that a later create of the same resource took over (a replacement that
+        made the same snapshot) belongs to that create now and is left in place.
+        """
         given = _public(_props)
         ctx = self._context(given)
-        self._delete_members(ctx, _id, self._subject(given, _id))
+        subject = self._subject(given, _id)
+        recorded = Mark.parse(_props.get(MARK_OUTPUT))
+        if recorded is not None:
+            live = self._describe(ctx, _id)
+            if live is None:
+                ctx.report(f"{subject} deleted")
+                return
+            current = Mark.parse((self._with_tags(ctx, live).tags or {}).get(MARK_KEY))
+            if (
+                current is not None
+                and current.owner == recorded.owner
+                and current.generation != recorded.generation
+            ):
+                ctx.report(f"{subject} now belongs to a newer create of this resource: kept")
+                return
+        self._delete_members(ctx, _id, subject)
 
     def _delete_members(self, ctx: Context, id_: str, subject: str) -> None:
         spec = self.spec
@@ -329,9 +546,18 @@ class SnapshotProvider(ResourceProvider):
         if self._describe(ctx, id_) is None:
             return
 
+        last = Observation(None)
+
         def poll() -> Observation:
-            live = self._describe(ctx, id_)
-            return Observation(GONE) if live is None else Observation(live.state, live.progress)
+            nonlocal last
+            try:
+                live = self._describe(ctx, id_)
+            except AwsCallError as exc:
+                if not exc.transient:
+                    raise
+                return last
+            last = Observation(GONE) if live is None else _observed(live)
+            return last
 
         timeout = float(ctx.recorded.get("timeout_minutes") or spec.default_timeout_minutes)
         wait_for(
@@ -390,6 +616,19 @@ class SnapshotProvider(ResourceProvider):
         )
         outs["tags_all"] = tags
         return outs
+
+
+def _observed(live: Live) -> Observation:
+    return Observation(live.state, live.progress)
+
+
+def _same_source(declared: Any, found: Any) -> bool:
+    """Whether a declared input names what AWS recorded: equal, ignoring case, or the
+    identifier at the end of the recorded ARN."""
+    if isinstance(declared, str) and isinstance(found, str):
+        a, b = declared.lower(), found.lower()
+        return a == b or (b.startswith("arn:") and not a.startswith("arn:") and b.endswith(f":{a}"))
+    return bool(declared == found)
 
 
 def _unset(value: Any) -> bool:

@@ -8,7 +8,8 @@ from typing import Any, ClassVar, TypeVar
 import pulumi
 import pulumi.dynamic
 
-from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider, resolve_spec
+from pulumi_snapshots.engine.marks import owner_of
+from pulumi_snapshots.engine.provider import NAME_KEY, OWNER_KEY, SnapshotProvider, resolve_spec
 
 R = TypeVar("R", bound="SnapshotResource")
 
@@ -29,6 +30,10 @@ class SnapshotResource(pulumi.dynamic.Resource):
     """Every tag on the snapshot, including those AWS or a source added."""
     timeout_minutes: pulumi.Output[float | None]
     """How long create waits for the snapshot to be usable."""
+    delete_on_timeout: pulumi.Output[bool | None]
+    """Whether a wait that times out deletes the snapshot instead of keeping it."""
+    adopt_id: pulumi.Output[str | None]
+    """The id of the existing snapshot this resource took over, if it adopted one."""
 
     def __init__(
         self,
@@ -60,6 +65,9 @@ class SnapshotResource(pulumi.dynamic.Resource):
                 f"its inputs are {sorted(allowed)}"
             )
         props[NAME_KEY] = resource_name
+        props[OWNER_KEY] = owner_of(
+            pulumi.get_project(), pulumi.get_stack(), resource_name, _parent_of(opts)
+        )
         for output in self._output_names():
             props.setdefault(output, None)
         super().__init__(SnapshotProvider(self._spec_ref), resource_name, props, opts)
@@ -86,3 +94,13 @@ class SnapshotResource(pulumi.dynamic.Resource):
         """Look up an existing snapshot by id (a read; nothing is created or adopted)."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return cls(resource_name, None, merged, region=region)
+
+
+def _parent_of(opts: pulumi.ResourceOptions | None) -> str | None:
+    """The parent a resource is known by: the engine keeps resource names unique per parent
+    type, so a child is known by its parent too. The root stack is no parent of note."""
+    parent = opts.parent if opts is not None else None
+    kind = getattr(parent, "_type", None)
+    if parent is None or kind in (None, "pulumi:pulumi:Stack"):
+        return None
+    return f"{kind}:{getattr(parent, '_name', '')}"

@@ -57,7 +57,9 @@ class Context:
         **params: Any,
     ) -> Any:
         """Call an AWS operation; failures raise AwsCallError naming the operation and subject."""
-        return aws.call(self.client(service, region), operation, subject, **params)
+        return aws.call_service(
+            service or self.spec.service, region or self.region, operation, subject, **params
+        )
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,9 @@ class ResourceSpec:
     only when the name and these are all unchanged."""
     tags_on_create: bool = True
     """Whether `create` sends the tags itself; otherwise the engine tags after create."""
-    in_place: frozenset[str] = frozenset({"tags", "timeout_minutes"})
+    in_place: frozenset[str] = frozenset(
+        {"tags", "timeout_minutes", "delete_on_timeout", "adopt_id"}
+    )
     """Inputs that change without replacement; every other input replaces."""
     computed_inputs: frozenset[str] = frozenset()
     """Optional inputs that AWS fills in when they are omitted (omitting them is no change)."""
@@ -156,6 +160,15 @@ class ResourceSpec:
     one region share their status calls; without it each wait polls `describe` alone."""
     read_tags: Callable[[Context, Live], dict[str, str]] | None = None
     """Reads tags where `describe` does not return them; called only when outputs are built."""
+    find_own: Callable[[Context, Any, str], str | None] | None = None
+    """For a resource without a name (such as an EC2 set): the id of what an earlier create by
+    this owner (`marks.owner_of`) left unfinished with these inputs, or None."""
+    adoption_problems: Callable[[Context, Any, Live], list[str]] | None = None
+    """How an existing snapshot differs from the declared inputs, beyond what `Live.inputs`
+    shows (which the engine compares itself); an adoption is refused unless this is empty."""
+    delete_command: Callable[[str, str], str] | None = None
+    """The AWS CLI command that deletes the snapshot with this id in this region, for the
+    message of a wait that timed out and kept it."""
 
 
 def iso(value: Any) -> Any:

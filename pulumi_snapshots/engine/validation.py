@@ -23,6 +23,8 @@ from pydantic import (
     field_validator,
 )
 
+from pulumi_snapshots.engine.marks import MARK_KEY, RESERVED_PREFIX
+
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """The wire form of a value that is not known yet (preview). The provider host turns it into a
 `pulumi.output.Unknown` for Check and Diff; either form may reach the provider."""
@@ -82,9 +84,17 @@ class TagRules:
     def violations(self, tags: Mapping[str, str]) -> list[str]:
         """Every broken rule, as a sentence naming the tag."""
         problems: list[str] = []
-        if len(tags) > self.max_tags:
-            problems.append(f"at most {self.max_tags} tags are allowed, got {len(tags)}")
+        if len(tags) > self.max_tags - 1:
+            problems.append(
+                f"at most {self.max_tags - 1} tags are allowed, got {len(tags)} (AWS allows "
+                f"{self.max_tags}; one holds the provider's mark {MARK_KEY!r})"
+            )
         for key, value in tags.items():
+            if key.startswith(RESERVED_PREFIX):
+                problems.append(
+                    f"tag key {key!r} is reserved: keys under {RESERVED_PREFIX!r} are the "
+                    "provider's own"
+                )
             if not 1 <= len(key) <= self.max_key:
                 problems.append(f"tag key {key!r} must be 1 to {self.max_key} characters")
             if len(value) > self.max_value:
@@ -124,6 +134,8 @@ class Inputs(BaseModel):
     region: str | None = None
     tags: dict[str, str] | None = None
     timeout_minutes: float | None = Field(default=None, gt=0, le=7 * 24 * 60)
+    delete_on_timeout: bool | None = None
+    adopt_id: str | None = Field(default=None, min_length=1)
 
     @field_validator("*", mode="before")
     @classmethod

@@ -61,10 +61,13 @@ def test_unknown_property_is_reported() -> None:
     }
 
 
-def test_too_many_tags() -> None:
+def test_too_many_tags_leave_room_for_the_mark() -> None:
     assert (
-        "at most 3 tags" in failures({"name": "n", "tags": {str(i): "v" for i in range(4)}})["tags"]
+        "at most 2 tags" in failures({"name": "n", "tags": {"1": "v", "2": "v", "3": "v"}})["tags"]
     )
+    assert "tags" not in failures({"name": "n", "tags": {"1": "v", "2": "v"}})
+    reserved = failures({"name": "n", "tags": {"pulumi-snapshots:owner": "me"}})["tags"]
+    assert "is reserved" in reserved
 
 
 def test_timeout_must_be_positive() -> None:

@@ -1,0 +1,73 @@
+"""The mark each snapshot carries: a tag naming the stack, the project and the resource that
+made it, and which create of that resource holds it now.
+
+A create that finds its own mark on the snapshot it is about to make (a retried create after an
+interrupt or a timeout) takes the snapshot over instead of failing or making a second one. Each
+create writes a new generation into the mark, so that the delete of a resource that was
+replaced by a create of the same snapshot leaves that snapshot to its new holder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, replace
+
+MARK_KEY = "pulumi-snapshots:owner"
+"""The tag key of the mark. Tags under `pulumi-snapshots:` are the provider's own."""
+RESERVED_PREFIX = "pulumi-snapshots:"
+UNFINISHED = "unfinished"
+MAX_OWNER = 200
+"""Characters of the owner kept in the mark: tag values hold 255 or 256 characters."""
+
+_NOT_TAGGABLE = re.compile(r"[^A-Za-z0-9._/:=+\-]+")
+"""Characters that some service forbids in a tag value (Lightsail, Neptune and S3 allow
+letters, digits, spaces and `+ - = . _ : /` in common); spaces separate the mark's parts."""
+
+
+def owner_of(project: str, stack: str, name: str, parent: str | None = None) -> str:
+    """Who makes a snapshot: `<project>/<stack>/[<parent>/]<resource name>`, in characters that
+    every service's tags accept; a long one is shortened with a digest, so it stays unique."""
+    parts = [project, stack, *([parent] if parent else []), name]
+    owner = "/".join(_NOT_TAGGABLE.sub("-", p).strip("-") or "-" for p in parts)
+    if len(owner) > MAX_OWNER:
+        digest = hashlib.sha256(owner.encode()).hexdigest()[:12]
+        owner = f"{owner[: MAX_OWNER - 13]}-{digest}"
+    return owner
+
+
+@dataclass(frozen=True)
+class Mark:
+    """The owner of a snapshot, the create that holds it, and whether a wait for it ended before
+    it was usable (a timeout that kept it)."""
+
+    owner: str
+    generation: str
+    unfinished: bool = False
+
+    @classmethod
+    def new(cls, owner: str) -> Mark:
+        """The mark of a new create by `owner`."""
+        return cls(owner, secrets.token_hex(4))
+
+    @classmethod
+    def parse(cls, value: object) -> Mark | None:
+        """The mark in a tag value, or None when it is not one."""
+        if not isinstance(value, str):
+            return None
+        parts = value.split(" ")
+        if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
+            return None
+        if len(parts) == 3 and parts[2] != UNFINISHED:
+            return None
+        return cls(parts[0], parts[1], len(parts) == 3)
+
+    def value(self) -> str:
+        """The tag value."""
+        tail = f" {UNFINISHED}" if self.unfinished else ""
+        return f"{self.owner} {self.generation}{tail}"
+
+    def left_unfinished(self) -> Mark:
+        """This mark, saying that the wait for the snapshot ended before it was usable."""
+        return replace(self, unfinished=True)
