@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from pulumi_snapshots.engine.awsconfig import AwsSettings
 from pulumi_snapshots.engine.errors import SnapshotError
 from pulumi_snapshots.engine.identity import Identity
 
@@ -42,9 +41,7 @@ def clear() -> None:
         _locks.clear()
 
 
-def check_account(
-    settings: AwsSettings, identity: Identity, region: str, make_client: ClientFactory
-) -> str | None:
+def check_account(identity: Identity, region: str, make_client: ClientFactory) -> str | None:
     """Make sure `identity` may change things: returns its account, or None when no check is
     asked for. Raises AccountNotAllowed (naming the account and the config key) or SnapshotError
     when STS cannot tell who the caller is.
@@ -55,7 +52,7 @@ def check_account(
     listed = identity.allowed_account_ids or identity.forbidden_account_ids
     if not listed and not identity.validate_credentials:
         return None
-    account = account_of(identity, settings.sts_region or region, make_client)
+    account = account_of(identity, identity.sts_region or region, make_client)
     if identity.forbidden_account_ids and account in identity.forbidden_account_ids:
         raise AccountNotAllowed(
             account,

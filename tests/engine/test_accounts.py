@@ -40,7 +40,7 @@ def settings(**config: Any) -> AwsSettings:
 
 def check(config: AwsSettings, override: Any = None) -> str | None:
     identity = resolve_identity(config, override)
-    return check_account(config, identity, REGION, clients(config, identity))
+    return check_account(identity, REGION, clients(config, identity))
 
 
 def clients(config: AwsSettings, identity: Identity) -> accounts.ClientFactory:
@@ -98,7 +98,7 @@ def test_concurrent_first_checks_of_one_identity_make_one_call(fake_aws: LocalCo
 
     def first_change() -> None:
         start.wait()
-        found.append(check_account(config, identity, REGION, make))
+        found.append(check_account(identity, REGION, make))
 
     threads = [threading.Thread(target=first_change) for _ in range(8)]
     for thread in threads:
