@@ -4,18 +4,20 @@ Where credentials come from, first match wins (the order of pulumi-aws):
 
 1. `aws:accessKey` + `aws:secretKey` (+ `aws:token`) of the stack config;
 2. `aws:assumeRoleWithWebIdentity` of the stack config;
-3. the profile: a resource's `identity.profile`, else `aws:profile` (it wins over
-   `AWS_ACCESS_KEY_ID`), read from `aws:sharedConfigFiles` / `aws:sharedCredentialsFiles` or
-   the default files; assume-role, SSO and process profiles refresh through botocore;
+3. `aws:profile` (it wins over `AWS_ACCESS_KEY_ID`), read from `aws:sharedConfigFiles` /
+   `aws:sharedCredentialsFiles` or the default files; assume-role, SSO and process profiles
+   refresh through botocore;
 4. the environment and the AWS default chain: `AWS_ACCESS_KEY_ID`..., `AWS_PROFILE`,
    `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`, the default profile, container and
    instance roles;
 
-then the roles of `aws:assumeRoles` (or of a resource's `identity.assume_roles`) are assumed in
-order, each with the previous credentials, through STS in `aws:stsRegion` (else the call's
-region) at `aws:endpoints`' `sts` (else `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`).
-Every other explicit setting (endpoints, CA bundle, proxies, retries) likewise wins over its
-environment variable.
+a resource's `identity.profile` takes the place of steps 1 to 3. Then the roles of
+`aws:assumeRoles` (or of a resource's `identity.assume_roles`) are assumed in order, each with
+the previous credentials, through STS in `aws:stsRegion` (else the call's region) at
+`aws:endpoints`' `sts` (else `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`). The region of a
+resource is its `region` input, else `aws:region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the
+profile's region. Every other explicit setting (endpoints, CA bundle, proxies, retries)
+likewise wins over its environment variable.
 
 Credentials are made once per identity and STS region and shared by every client of that
 identity: an assumed role is assumed again only when its credentials near their expiry.
@@ -23,10 +25,11 @@ identity: an assumed role is assumed again only when its credentials near their 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -70,8 +73,9 @@ def session(
     import boto3
 
     # boto3 adds its own data path to the session's loader, so this one gets a loader of its own.
-    base = _identity_session(settings, identity, region, clock, shared_models=False)
-    return boto3.session.Session(botocore_session=base, region_name=region)
+    with _loading(identity):
+        base = _identity_session(settings, identity, region, clock, shared_models=False)
+        return boto3.session.Session(botocore_session=base, region_name=region)
 
 
 def client(
@@ -90,14 +94,15 @@ def client(
     `default_retries` (retries after the first attempt) applies when neither `aws:maxRetries`
     nor `AWS_MAX_ATTEMPTS` / the profile's `max_attempts` says how many attempts to make.
     """
-    return _client(
-        _identity_session(settings, identity, region, clock),
-        settings,
-        service,
-        region,
-        user_agent_extra=user_agent_extra,
-        default_retries=default_retries,
-    )
+    with _loading(identity):
+        return _client(
+            _identity_session(settings, identity, region, clock),
+            settings,
+            service,
+            region,
+            user_agent_extra=user_agent_extra,
+            default_retries=default_retries,
+        )
 
 
 def default_region(
@@ -133,13 +138,27 @@ def credentials(
     chain finds none. STS calls go to `aws:stsRegion`, else `region`."""
     sts_region = identity.sts_region or region
     key = (identity, sts_region)
-    with _credentials_lock:
+    with _loading(identity), _credentials_lock:
         found = _credentials.get(key)
         if found is None:
             found = _make_credentials(settings, identity, sts_region, clock or _utc_now)
             if found is not None:
                 _credentials[key] = found
         return found
+
+
+@contextlib.contextmanager
+def _loading(identity: Identity) -> Iterator[None]:
+    """Turn botocore's failures to load a configuration into errors that name the identity."""
+    import botocore.exceptions
+
+    try:
+        yield
+    except botocore.exceptions.BotoCoreError as exc:
+        # Such as a profile that no file defines, or an expired SSO session.
+        raise SnapshotError(
+            f"the AWS configuration of {identity.describe()} cannot be loaded: {exc}"
+        ) from None
 
 
 def _identity_session(
@@ -182,8 +201,7 @@ def _make_credentials(
         assert web is not None
         current = _web_identity_credentials(settings, identity, web, sts_region, clock)
     else:
-        base = _botocore_session(settings, identity)
-        current = base.get_credentials()
+        current = _botocore_session(settings, identity).get_credentials()
         if current is None:
             if not identity.roles:
                 return None
@@ -336,7 +354,7 @@ def _new_session(profile: str | None = None, *, shared_models: bool = True) -> A
         return base
     with _loader_lock:
         if _loader is None:
-            _loader = botocore.loaders.create_loader(base.get_config_variable("data_path"))
+            _loader = botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
     base.register_component("data_loader", _loader)
     return base
 

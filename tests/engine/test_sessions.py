@@ -342,3 +342,11 @@ def test_no_credentials_at_all_fail_when_a_role_needs_them(
     config = settings(assumeRoles=[{"roleArn": ROLE_A}], skipMetadataApiCheck="true")
     with pytest.raises(SnapshotError, match="no AWS credentials found for role"):
         account_of(config)
+
+
+def test_a_profile_that_no_file_defines_is_named(fake_aws: LocalControl, config_file: Path) -> None:
+    config = settings(profile="prdo", sharedConfigFiles=[str(config_file)])
+    with pytest.raises(
+        SnapshotError, match=r"profile 'prdo' cannot be loaded: .*\(prdo\) could not be found"
+    ):
+        account_of(config)
