@@ -283,7 +283,7 @@ def config_values(config: Any) -> dict[str, Any]:
 
 # -- keys ------------------------------------------------------------------------------------
 
-Status = Literal["supported", "ignored", "not yet"]
+Status = Literal["supported", "not applicable", "not yet"]
 
 
 @dataclass(frozen=True)
@@ -349,13 +349,13 @@ KEYS: Mapping[str, KeyInfo] = {
         "first change.",
     ),
     "aws:skipRequestingAccountId": KeyInfo(
-        "ignored",
+        "not applicable",
         "This provider asks for the account only to check credentials and account lists.",
     ),
     "aws:skipRegionValidation": KeyInfo(
-        "ignored",
-        "Regions are checked for their form and the service's presence, never against a "
-        "fixed list.",
+        "not applicable",
+        "Regions are checked only for their form (`us-east-1`), as the `region` input is: "
+        "there is no fixed list to skip.",
     ),
     "aws:skipMetadataApiCheck": KeyInfo(
         "supported", "True leaves the instance metadata service out of the credential chain."
@@ -367,7 +367,7 @@ KEYS: Mapping[str, KeyInfo] = {
     "aws:s3UsePathStyle": KeyInfo("supported", "For ElastiCache exports to S3."),
     "aws:s3UsEast1RegionalEndpoint": KeyInfo("supported", "`legacy` or `regional`."),
     "aws:tokenBucketRateLimiterCapacity": KeyInfo(
-        "ignored", "botocore's retry quota is fixed (500 per client) and cannot be set."
+        "not applicable", "botocore's retry quota is fixed (500 per client) and cannot be set."
     ),
     "aws:tagPolicyCompliance": KeyInfo(
         "not yet", "Only `disabled` is accepted: tag policies are not checked yet."

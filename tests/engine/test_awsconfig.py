@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -471,3 +473,11 @@ def test_durations_in_go_form(text: str, seconds: int) -> None:
 def test_durations_out_of_form_or_range(text: str) -> None:
     message = error_of({"aws:assumeRoles": json.dumps([{"roleArn": ROLE_A, "duration": text}])})
     assert f"aws:assumeRoles: item 1: duration {text!r}" in message
+
+
+def test_the_readme_lists_every_key_with_what_the_provider_does() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    rows = re.findall(r"^\| `(aws:\w+)` \| ([a-z ]+) \| (.+) \|$", readme, re.M)
+    assert [key for key, _, _ in rows] == list(KEYS)
+    for key, status, note in rows:
+        assert (status, note) == (KEYS[key].status, KEYS[key].note), key
