@@ -564,48 +564,53 @@ def _optional(obj: Mapping[str, Any], name: str) -> Any:
 def _role(where: str, value: Any) -> AssumeRole:
     obj = _object(where, value)
     _known_fields(where, obj, _ROLE_FIELDS)
-    arn = _optional(obj, "roleArn")
-    if arn is None:
-        _fail(where, "roleArn is required")
-    arn = _string(f"{where}: roleArn", arn)
-    _check(where, role_arn_problem(arn))
-    session = _optional(obj, "sessionName")
-    if session is not None:
-        session = _string(f"{where}: sessionName", session)
-        _check(where, session_name_problem("sessionName", session))
-    external = _optional(obj, "externalId")
-    if external is not None:
-        external = _string(f"{where}: externalId", external)
-        _check(where, external_id_problem(external))
-    seconds = _duration(where, obj)
-    policy = _optional(obj, "policy")
-    if policy is not None:
-        policy = _string(f"{where}: policy", policy)
-        _check(where, policy_problem(policy))
-    policy_arns = _policy_arns(where, obj)
     tags = _string_map(f"{where}: tags", obj["tags"]) if _optional(obj, "tags") else ()
     transitive = (
         _strings(f"{where}: transitiveTagKeys", obj["transitiveTagKeys"])
         if _optional(obj, "transitiveTagKeys")
         else ()
     )
-    for problem in session_tag_problems(tags, transitive):
-        _fail(where, problem)
-    source = _optional(obj, "sourceIdentity")
-    if source is not None:
-        source = _string(f"{where}: sourceIdentity", source)
-        _check(where, session_name_problem("sourceIdentity", source, max_len=256))
-    return AssumeRole(
-        role_arn=arn,
-        session_name=session,
-        external_id=external,
-        duration_seconds=seconds,
-        policy=policy,
-        policy_arns=policy_arns,
+    role = AssumeRole(
+        role_arn=_role_arn(where, obj),
+        session_name=_field(where, obj, "sessionName", _session_name),
+        external_id=_field(where, obj, "externalId", external_id_problem),
+        duration_seconds=_duration(where, obj),
+        policy=_field(where, obj, "policy", policy_problem),
+        policy_arns=_policy_arns(where, obj),
         tags=tags,
         transitive_tag_keys=transitive,
-        source_identity=source,
+        source_identity=_field(where, obj, "sourceIdentity", _source_identity),
     )
+    for problem in session_tag_problems(tags, transitive):
+        _fail(where, problem)
+    return role
+
+
+def _field(
+    where: str, obj: Mapping[str, Any], name: str, rule: Callable[[str], str | None]
+) -> str | None:
+    """An optional string field of an object, checked by `rule`."""
+    value = _optional(obj, name)
+    if value is None:
+        return None
+    text = _string(f"{where}: {name}", value)
+    _check(where, rule(text))
+    return text
+
+
+def _role_arn(where: str, obj: Mapping[str, Any]) -> str:
+    arn = _field(where, obj, "roleArn", role_arn_problem)
+    if arn is None:
+        _fail(where, "roleArn is required")
+    return arn
+
+
+def _session_name(value: str) -> str | None:
+    return session_name_problem("sessionName", value)
+
+
+def _source_identity(value: str) -> str | None:
+    return session_name_problem("sourceIdentity", value, max_len=256)
 
 
 def _check(where: str, problem: str | None) -> None:
@@ -652,30 +657,18 @@ def _web_identity(key: str, value: Any) -> WebIdentity | None:
     if not obj:
         return None
     _known_fields(key, obj, _WEB_FIELDS)
-    arn = _optional(obj, "roleArn")
-    if arn is None:
-        _fail(key, "roleArn is required")
-    arn = _string(f"{key}: roleArn", arn)
-    _check(key, role_arn_problem(arn))
-    session = _optional(obj, "sessionName")
-    if session is not None:
-        session = _string(f"{key}: sessionName", session)
-        _check(key, session_name_problem("sessionName", session))
+    arn = _role_arn(key, obj)
     token = _optional(obj, "webIdentityToken")
     token_file = _optional(obj, "webIdentityTokenFile")
     if (token is None) == (token_file is None):
         _fail(key, "exactly one of webIdentityToken and webIdentityTokenFile must be set")
-    policy = _optional(obj, "policy")
-    if policy is not None:
-        policy = _string(f"{key}: policy", policy)
-        _check(key, policy_problem(policy))
     return WebIdentity(
         role_arn=arn,
-        session_name=session,
+        session_name=_field(key, obj, "sessionName", _session_name),
         token=_secret(f"{key}: webIdentityToken", token) if token is not None else None,
         token_file=_path(f"{key}: webIdentityTokenFile", token_file) if token_file else None,
         duration_seconds=_duration(key, obj),
-        policy=policy,
+        policy=_field(key, obj, "policy", policy_problem),
         policy_arns=_policy_arns(key, obj),
     )
 
