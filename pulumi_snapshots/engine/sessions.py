@@ -1,0 +1,533 @@
+"""boto3 sessions and clients for an identity, with credentials that refresh.
+
+Where credentials come from, first match wins (the order of pulumi-aws):
+
+1. `aws:accessKey` + `aws:secretKey` (+ `aws:token`) of the stack config;
+2. `aws:assumeRoleWithWebIdentity` of the stack config;
+3. `aws:profile` (it wins over `AWS_ACCESS_KEY_ID`), read from `aws:sharedConfigFiles` /
+   `aws:sharedCredentialsFiles` or the default files; assume-role, SSO and process profiles
+   refresh through botocore;
+4. the environment and the AWS default chain: `AWS_ACCESS_KEY_ID`..., `AWS_PROFILE`,
+   `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`, the default profile, container and
+   instance roles;
+
+a resource's `identity.profile` takes the place of steps 1 to 3. Then the roles of
+`aws:assumeRoles` (or of a resource's `identity.assume_roles`) are assumed in order, each with
+the previous credentials, through STS in `aws:stsRegion` (else the call's region) at
+`aws:endpoints`' `sts` (else `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`). The region of a
+resource is its `region` input, else `aws:region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the
+profile's region. Every other explicit setting (endpoints, CA bundle, proxies, retries)
+likewise wins over its environment variable.
+
+Credentials are made once per identity and STS region and shared by every client of that
+identity: an assumed role is assumed again only when its credentials near their expiry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from pulumi_snapshots.engine.awsconfig import AssumeRole, AwsSettings, ConfigError, WebIdentity
+from pulumi_snapshots.engine.errors import SnapshotError
+from pulumi_snapshots.engine.identity import Identity, IdentityInput, identity_input
+
+# boto3 and botocore are imported where sessions are made: a Pulumi program only declares
+# resources and never calls AWS itself.
+
+DEFAULT_SESSION_NAME = "pulumi-snapshots"
+"""STS needs a session name; it shows in CloudTrail and in the assumed-role ARN."""
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+_credentials: dict[tuple[Identity, str], Any] = {}
+_credentials_lock = threading.Lock()
+_loader: Any = None
+_loader_lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget every cached credential (for tests that swap the fake AWS underneath)."""
+    with _credentials_lock:
+        _credentials.clear()
+
+
+def session(
+    settings: AwsSettings, identity: Identity, region: str, *, clock: Clock | None = None
+) -> Any:
+    """A new boto3 Session of `identity` in `region`, with its shared credentials.
+
+    A session per caller: boto3 sessions are not thread-safe, the credentials are.
+    """
+    import boto3
+
+    # boto3 adds its own data path to the session's loader, so this one gets a loader of its own.
+    with _loading(identity):
+        base = _identity_session(settings, identity, region, clock, shared_models=False)
+        return boto3.session.Session(botocore_session=base, region_name=region)
+
+
+def client(
+    settings: AwsSettings,
+    identity: Identity,
+    service: str,
+    region: str,
+    *,
+    user_agent_extra: str = "",
+    default_retries: int | None = None,
+    clock: Clock | None = None,
+) -> Any:
+    """A new botocore client of `service` in `region` for `identity`, configured by the stack:
+    endpoint (`aws:endpoints`), CA bundle, proxies, retries, endpoint variants, User-Agent.
+
+    `default_retries` (retries after the first attempt) applies when neither `aws:maxRetries`
+    nor `AWS_MAX_ATTEMPTS` / the profile's `max_attempts` says how many attempts to make.
+    """
+    with _loading(identity):
+        return _client(
+            _identity_session(settings, identity, region, clock),
+            settings,
+            service,
+            region,
+            user_agent_extra=user_agent_extra,
+            default_retries=default_retries,
+        )
+
+
+def default_region(
+    settings: AwsSettings,
+    override: IdentityInput | Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> str | None:
+    """The region of a resource that sets none: `aws:region`, `AWS_REGION`,
+    `AWS_DEFAULT_REGION`, then the region of the profile (the resource's, else the stack's)."""
+    import botocore.exceptions
+
+    if settings.region:
+        return settings.region
+    env = os.environ if environ is None else environ
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if env.get(name):
+            return env[name]
+    own = identity_input(override)
+    profile = own.profile if own is not None and own.profile else settings.profile
+    base = _new_session(profile)
+    _set_files(base, settings)
+    try:
+        region = base.get_config_variable("region")
+    except botocore.exceptions.ProfileNotFound:
+        return None
+    return str(region) if region else None
+
+
+def credentials(
+    settings: AwsSettings, identity: Identity, region: str, *, clock: Clock | None = None
+) -> Any:
+    """The botocore credentials of `identity` (shared, refreshing), or None if the default
+    chain finds none. STS calls go to `aws:stsRegion`, else `region`."""
+    sts_region = identity.sts_region or region
+    key = (identity, sts_region)
+    with _loading(identity), _credentials_lock:
+        found = _credentials.get(key)
+        if found is None:
+            found = _make_credentials(settings, identity, sts_region, clock or _utc_now)
+            if found is not None:
+                _credentials[key] = found
+        return found
+
+
+@contextlib.contextmanager
+def _loading(identity: Identity) -> Iterator[None]:
+    """Turn botocore's failures to load a configuration into errors that name the identity."""
+    import botocore.exceptions
+
+    try:
+        yield
+    except botocore.exceptions.BotoCoreError as exc:
+        # Such as a profile that no file defines, or an expired SSO session.
+        raise SnapshotError(
+            f"the AWS configuration of {identity.describe()} cannot be loaded: {exc}"
+        ) from None
+
+
+def _identity_session(
+    settings: AwsSettings,
+    identity: Identity,
+    region: str,
+    clock: Clock | None,
+    *,
+    shared_models: bool = True,
+) -> Any:
+    base = _botocore_session(settings, identity, shared_models=shared_models)
+    creds = credentials(settings, identity, region, clock=clock)
+    if creds is not None:
+        _use_credentials(base, creds)
+    return base
+
+
+# -- credentials -----------------------------------------------------------------------------
+
+
+def _make_credentials(
+    settings: AwsSettings, identity: Identity, sts_region: str, clock: Clock
+) -> Any:
+    import botocore.credentials
+
+    if identity.settings != settings.handle:
+        raise ConfigError("an identity is used with settings other than those it came from")
+    current: Any
+    if identity.base == "static keys":
+        keys = settings.static_keys
+        assert keys is not None
+        current = botocore.credentials.Credentials(
+            keys.access_key.reveal(),
+            keys.secret_key.reveal(),
+            keys.token.reveal() if keys.token else None,
+            method="aws:accessKey",
+        )
+    elif identity.base == "web identity":
+        web = settings.web_identity
+        assert web is not None
+        current = _web_identity_credentials(settings, identity, web, sts_region, clock)
+    else:
+        current = _botocore_session(settings, identity).get_credentials()
+        if current is None:
+            if not identity.roles:
+                return None
+            raise SnapshotError(
+                f"no AWS credentials found for {identity.describe()} to assume its roles with"
+            )
+    for role in identity.roles:
+        current = _role_credentials(settings, identity, role, current, sts_region, clock)
+    return current
+
+
+def _role_credentials(
+    settings: AwsSettings,
+    identity: Identity,
+    role: AssumeRole,
+    source: Any,
+    sts_region: str,
+    clock: Clock,
+) -> Any:
+    """Credentials of `role`, assumed with `source`'s, refreshed before they expire."""
+
+    def fetch() -> dict[str, Any]:
+        frozen = source.get_frozen_credentials()
+        sts = _sts_client(settings, identity, sts_region, frozen)
+        try:
+            response = sts.assume_role(**role.request(DEFAULT_SESSION_NAME))
+        except Exception as exc:
+            raise _sts_error("AssumeRole", role.role_arn, exc) from None
+        return _metadata(response["Credentials"])
+
+    return _refreshing(fetch, "assume-role", role.duration_seconds, clock)
+
+
+def _web_identity_credentials(
+    settings: AwsSettings, identity: Identity, web: WebIdentity, sts_region: str, clock: Clock
+) -> Any:
+    def fetch() -> dict[str, Any]:
+        if web.token_file:
+            # The token file is rotated by whoever issues it: read it at every refresh.
+            with open(web.token_file, encoding="utf-8") as handle:
+                token = handle.read().strip()
+        else:
+            assert web.token is not None
+            token = web.token.reveal()
+        sts = _sts_client(settings, identity, sts_region, None)
+        try:
+            response = sts.assume_role_with_web_identity(**web.request(token, DEFAULT_SESSION_NAME))
+        except Exception as exc:
+            raise _sts_error("AssumeRoleWithWebIdentity", web.role_arn, exc) from None
+        return _metadata(response["Credentials"])
+
+    return _refreshing(fetch, "assume-role-with-web-identity", web.duration_seconds, clock)
+
+
+def _refreshing(
+    fetch: Callable[[], dict[str, Any]], method: str, seconds: int | None, clock: Clock
+) -> Any:
+    """Credentials fetched on first use and again before they expire.
+
+    botocore refreshes 15 minutes before expiry (10 minutes blocking); a session of 15 minutes
+    would then refresh at every call. The windows are scaled to the session's length.
+    """
+    import botocore.credentials
+
+    class Refreshing(botocore.credentials.DeferredRefreshableCredentials):
+        def _set_windows(self, lifetime: float) -> None:
+            self._advisory_refresh_timeout = int(min(15 * 60, lifetime / 4))
+            self._mandatory_refresh_timeout = int(min(10 * 60, lifetime / 8))
+
+    creds = Refreshing(method=method, refresh_using=lambda: refresh(), time_fetcher=clock)
+    creds._set_windows(seconds or 3600)
+
+    def refresh() -> dict[str, Any]:
+        metadata = fetch()
+        expiry = datetime.fromisoformat(metadata["expiry_time"])
+        creds._set_windows((expiry - clock()).total_seconds())
+        return metadata
+
+    return creds
+
+
+def _metadata(response: Mapping[str, Any]) -> dict[str, Any]:
+    expiration = response["Expiration"]
+    if isinstance(expiration, datetime):
+        expiry = expiration if expiration.tzinfo else expiration.replace(tzinfo=UTC)
+        text = expiry.isoformat()
+    else:
+        text = str(expiration)
+    return {
+        "access_key": response["AccessKeyId"],
+        "secret_key": response["SecretAccessKey"],
+        "token": response["SessionToken"],
+        "expiry_time": text,
+    }
+
+
+def _sts_error(operation: str, role_arn: str, exc: Exception) -> SnapshotError:
+    import botocore.exceptions
+
+    if isinstance(exc, botocore.exceptions.ClientError):
+        err = exc.response.get("Error", {})
+        detail = f"{err.get('Code', 'Unknown')}: {err.get('Message') or 'no message'}"
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
+    return SnapshotError(f"STS {operation} of {role_arn} failed: {detail}")
+
+
+def _sts_client(settings: AwsSettings, identity: Identity, region: str, frozen: Any | None) -> Any:
+    base = _new_session()
+    _set_files(base, settings)
+    _set_options(base, settings)
+    extra: dict[str, Any] = {}
+    if frozen is None:
+        import botocore
+
+        # AssumeRoleWithWebIdentity is not signed: the token is the proof.
+        extra["signature_version"] = botocore.UNSIGNED
+    else:
+        extra["credentials"] = frozen
+    return _client(base, settings, "sts", region, **extra)
+
+
+def _use_credentials(base: Any, creds: Any) -> None:
+    """Make `base` resolve to `creds` and nothing else."""
+    import botocore.credentials
+
+    class Fixed(botocore.credentials.CredentialProvider):
+        METHOD = "pulumi-snapshots"
+
+        def load(self) -> Any:
+            return creds
+
+    base.register_component(
+        "credential_provider", botocore.credentials.CredentialResolver(providers=[Fixed()])
+    )
+
+
+# -- sessions and clients --------------------------------------------------------------------
+
+
+def _new_session(profile: str | None = None, *, shared_models: bool = True) -> Any:
+    """A botocore session that shares the service models already loaded by the others: each
+    session would otherwise read and parse them again."""
+    global _loader
+    import botocore.loaders
+    import botocore.session
+
+    base = botocore.session.Session(profile=profile)
+    if not shared_models:
+        return base
+    with _loader_lock:
+        if _loader is None:
+            _loader = botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
+    base.register_component("data_loader", _loader)
+    return base
+
+
+def _botocore_session(
+    settings: AwsSettings, identity: Identity, *, shared_models: bool = True
+) -> Any:
+    # An explicit profile takes the environment's keys out of botocore's chain, as pulumi-aws
+    # lets aws:profile win over AWS_ACCESS_KEY_ID.
+    base = _new_session(identity.profile, shared_models=shared_models)
+    _set_files(base, settings)
+    _set_options(base, settings)
+    if settings.skip_metadata_api_check:
+        base.get_component("credential_provider").remove("iam-role")
+    return base
+
+
+def _set_files(base: Any, settings: AwsSettings) -> None:
+    if settings.shared_config_file:
+        base.set_config_variable("config_file", settings.shared_config_file)
+    if settings.shared_credentials_file:
+        base.set_config_variable("credentials_file", settings.shared_credentials_file)
+
+
+def _set_options(base: Any, settings: AwsSettings) -> None:
+    """Settings that botocore's own clients (SSO, assume-role profiles) read from the session."""
+    if settings.custom_ca_bundle:
+        base.set_config_variable("ca_bundle", settings.custom_ca_bundle)
+    if settings.ec2_metadata_service_endpoint:
+        base.set_config_variable(
+            "ec2_metadata_service_endpoint", settings.ec2_metadata_service_endpoint
+        )
+    if settings.ec2_metadata_service_endpoint_mode:
+        base.set_config_variable(
+            "ec2_metadata_service_endpoint_mode",
+            settings.ec2_metadata_service_endpoint_mode.lower(),
+        )
+    if settings.retry_mode:
+        base.set_config_variable("retry_mode", settings.retry_mode)
+    if settings.max_retries:
+        base.set_config_variable("max_attempts", settings.max_retries)
+
+
+def _client(
+    base: Any,
+    settings: AwsSettings,
+    service: str,
+    region: str,
+    *,
+    user_agent_extra: str = "",
+    default_retries: int | None = None,
+    credentials: Any | None = None,
+    signature_version: Any | None = None,
+) -> Any:
+    import botocore.config
+
+    retries: dict[str, Any] = {"mode": settings.retry_mode or _retry_mode(base)}
+    if settings.max_retries:
+        retries["total_max_attempts"] = settings.max_retries
+    elif default_retries is not None and not _max_attempts_configured(base):
+        retries["max_attempts"] = default_retries
+    options: dict[str, Any] = {
+        "retries": retries,
+        "user_agent_extra": " ".join(filter(None, [user_agent_extra, *settings.user_agents])),
+    }
+    if signature_version is not None:
+        options["signature_version"] = signature_version
+    if settings.use_fips_endpoint:
+        options["use_fips_endpoint"] = True
+    if settings.use_dualstack_endpoint:
+        options["use_dualstack_endpoint"] = True
+    s3: dict[str, str] = {}
+    if settings.s3_use_path_style:
+        s3["addressing_style"] = "path"
+    if settings.s3_us_east_1_regional_endpoint:
+        s3["us_east_1_regional_endpoint"] = settings.s3_us_east_1_regional_endpoint
+    if s3:
+        options["s3"] = s3
+    proxies = proxy_settings(settings)
+    if proxies is not None:
+        options["proxies"] = proxies[0]
+    kwargs: dict[str, Any] = {"region_name": region}
+    endpoint = settings.endpoint(service)
+    if endpoint:
+        kwargs["endpoint_url"] = endpoint
+    if settings.insecure:
+        kwargs["verify"] = False
+    elif settings.custom_ca_bundle:
+        kwargs["verify"] = settings.custom_ca_bundle
+    if credentials is not None:
+        kwargs["aws_access_key_id"] = credentials.access_key
+        kwargs["aws_secret_access_key"] = credentials.secret_key
+        kwargs["aws_session_token"] = credentials.token
+    made = base.create_client(service, config=botocore.config.Config(**options), **kwargs)
+    if proxies is not None and proxies[1]:
+        host = urlsplit(made.meta.endpoint_url).hostname or ""
+        if bypasses_proxy(host, proxies[1]):
+            options["proxies"] = {}
+            made = base.create_client(service, config=botocore.config.Config(**options), **kwargs)
+    return made
+
+
+def _retry_mode(base: Any) -> str:
+    """The environment's or the profile's retry mode, else standard (botocore's default mode
+    has changed across versions)."""
+    return str(os.environ.get("AWS_RETRY_MODE") or _profile_value(base, "retry_mode") or "standard")
+
+
+def _max_attempts_configured(base: Any) -> bool:
+    return bool(os.environ.get("AWS_MAX_ATTEMPTS") or _profile_value(base, "max_attempts"))
+
+
+def _profile_value(base: Any, name: str) -> Any:
+    import botocore.exceptions
+
+    try:
+        return base.get_scoped_config().get(name)
+    except botocore.exceptions.ProfileNotFound:
+        # The missing profile is reported where credentials are looked up.
+        return None
+
+
+def proxy_settings(
+    settings: AwsSettings, environ: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], str] | None:
+    """Proxies by scheme and the no-proxy list, when the stack config sets any of them (each
+    config value wins over its environment variable); None leaves proxies to botocore, which
+    reads the environment itself.
+
+    As pulumi-aws does, an HTTP proxy serves HTTPS too when no HTTPS proxy is set anywhere;
+    `aws:httpsProxy: ""` means no HTTPS proxy.
+    """
+    if settings.http_proxy is None and settings.https_proxy is None and settings.no_proxy is None:
+        return None
+    env = os.environ if environ is None else environ
+
+    def pick(value: str | None, *names: str) -> str | None:
+        if value is not None:
+            return value
+        return next((env[n] for n in names if env.get(n) is not None), None)
+
+    http = pick(settings.http_proxy, "HTTP_PROXY", "http_proxy")
+    https = pick(settings.https_proxy, "HTTPS_PROXY", "https_proxy")
+    if https is None:
+        https = http
+    no_proxy = pick(settings.no_proxy, "NO_PROXY", "no_proxy") or ""
+    proxies = {scheme: url for scheme, url in (("http", http), ("https", https)) if url}
+    return proxies, no_proxy
+
+
+def bypasses_proxy(host: str, no_proxy: str) -> bool:
+    """Whether `no_proxy` (comma-separated `*`, hosts, domains with or without a leading dot,
+    IP addresses or CIDR blocks, ports ignored) covers `host`."""
+    host = host.lower().strip("[]")
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    for entry in (e.strip().lower() for e in no_proxy.split(",")):
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        if address is not None and "/" in entry:
+            try:
+                if address in ipaddress.ip_network(entry, strict=False):
+                    return True
+            except ValueError:
+                pass
+            continue
+        if entry.count(":") == 1:
+            entry = entry.split(":", 1)[0]
+        domain = entry.lstrip(".")
+        if host == domain or host.endswith("." + domain):
+            return True
+    return False
