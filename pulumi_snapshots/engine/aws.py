@@ -3,102 +3,129 @@ retries and error wrapping."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pulumi_snapshots.engine import accounts, awsconfig, sessions
+from pulumi_snapshots.engine.awsconfig import AwsSettings
 from pulumi_snapshots.engine.errors import CONNECTION_ERROR, AwsCallError
+from pulumi_snapshots.engine.identity import Identity, resolve_identity
 
 # boto3 is imported where clients are made: a Pulumi program only declares resources and never
 # calls AWS itself, so it should not pay for importing boto3.
 
 USER_AGENT = "pulumi-snapshots/0.1.0"
 MAX_ATTEMPTS = 10
+"""botocore retries after the first attempt, unless the stack or the environment says."""
 
-_clients: dict[tuple[Any, ...], Any] = {}
+_clients: dict[tuple[str, str, Identity], Any] = {}
 _lock = threading.Lock()
 
 
-def environment_key() -> tuple[str, ...]:
-    """Settings that change which endpoint or identity a cached client would use."""
-    return tuple(
-        f"{k}={v}"
-        for k, v in sorted(os.environ.items())
-        if k.startswith("AWS_ENDPOINT_URL") or k in ("AWS_ACCESS_KEY_ID", "AWS_PROFILE")
-    )
+def identify(
+    settings: AwsSettings | None = None, identity: Identity | None = None
+) -> tuple[AwsSettings, Identity]:
+    """The settings and identity to act with: those given, else no stack configuration and
+    the identity of the AWS default chain."""
+    found = settings if settings is not None else awsconfig.recall(None)
+    return found, identity if identity is not None else resolve_identity(found)
 
 
-def client(service: str, region: str) -> Any:
-    """A botocore client for `service` in `region`, shared across threads.
+def client(
+    service: str,
+    region: str,
+    settings: AwsSettings | None = None,
+    identity: Identity | None = None,
+) -> Any:
+    """A botocore client of `service` in `region` for `identity`, shared across threads.
 
-    Clients live in a module-level cache, never on the provider: the provider is pickled
-    into state and must carry no client, session or credential.
+    Clients live in a module-level cache keyed by service, region and identity (which covers
+    endpoints and every setting that shapes a client), never on the provider: the provider is
+    pickled into state and must carry no client, session or credential. Two accounts never
+    share a client.
     """
-    key = (service, region, environment_key())
+    settings, identity = identify(settings, identity)
+    key = (service, region, identity)
     cached = _clients.get(key)
     if cached is not None:
         return cached
-    import boto3
-    import botocore.config
-
     with _lock:
         cached = _clients.get(key)
         if cached is None:
-            # A fresh session per client: boto3's default session is not thread-safe.
-            # Throttling and transient errors are retried by botocore itself: "standard" mode
-            # retries RequestLimitExceeded/Throttling/ThrottlingException and 5xx with backoff.
-            config = botocore.config.Config(
-                retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+            # Throttling and transient errors are retried by botocore itself ("standard" mode
+            # unless the stack or the environment says otherwise).
+            cached = sessions.client(
+                settings,
+                identity,
+                service,
+                region,
                 user_agent_extra=USER_AGENT,
-            )
-            cached = boto3.session.Session().client(
-                service,  # type: ignore[call-overload]
-                region_name=region,
-                config=config,
+                default_retries=MAX_ATTEMPTS,
             )
             _clients[key] = cached
     return cached
 
 
 def clear_clients() -> None:
-    """Forget cached clients (for tests that swap the fake AWS underneath)."""
+    """Forget cached clients, credentials and accounts (for tests that swap the fake AWS
+    underneath)."""
     with _lock:
         _clients.clear()
+    sessions.clear()
+    accounts.clear()
 
 
-def forget_client(service: str, region: str, stale: Any) -> None:
-    """Drop the cached client of `service` in `region` if it is still `stale`, so that the next
-    one is made from a new session, with credentials read afresh from the default chain."""
-    key = (service, region, environment_key())
+def forget_client(service: str, region: str, identity: Identity, stale: Any) -> None:
+    """Drop the cached client of `service` in `region` if it is still `stale`, with its
+    identity's credentials, so that the next client reads credentials afresh."""
+    key = (service, region, identity)
     with _lock:
         if _clients.get(key) is stale:
             del _clients[key]
+    sessions.forget(identity)
 
 
-def default_region() -> str | None:
-    """The AWS default chain's region: AWS_REGION, AWS_DEFAULT_REGION, then the profile."""
-    import boto3
+def default_region(settings: AwsSettings | None = None, override: Any = None) -> str | None:
+    """A resource's region when it sets none: `aws:region`, AWS_REGION, AWS_DEFAULT_REGION, then
+    the profile's."""
+    return sessions.default_region(identify(settings)[0], override)
 
-    return os.environ.get("AWS_REGION") or boto3.session.Session().region_name
+
+def check_account(settings: AwsSettings, identity: Identity, region: str) -> None:
+    """Before an identity's first change: its account must be one the configuration allows
+    (one STS GetCallerIdentity per identity, cached)."""
+    accounts.check_account(
+        identity, region, lambda service, where: client(service, where, settings, identity)
+    )
 
 
-def call_service(service: str, region: str, operation: str, subject: str, **params: Any) -> Any:
-    """Call `operation` with the cached client of `service` in `region`.
+def call_service(
+    service: str,
+    region: str,
+    operation: str,
+    subject: str,
+    settings: AwsSettings | None = None,
+    identity: Identity | None = None,
+    **params: Any,
+) -> Any:
+    """Call `operation` with the cached client of `service` in `region` for `identity`.
 
     Credentials that expired (ExpiredToken and each service's equivalent) drop the cached
-    client and the call is tried once more with fresh credentials from the default chain: a
-    session's own refreshable credentials (assumed roles, SSO, container and instance roles)
-    renew themselves, but credentials read once from the environment or a file do not.
+    client and the identity's credentials, and the call is tried once more with fresh
+    credentials: a session's own refreshable credentials (assumed roles, SSO, container and
+    instance roles) renew themselves, but credentials read once from the environment or a
+    file do not.
     """
-    api = client(service, region)
+    settings, identity = identify(settings, identity)
+    api = client(service, region, settings, identity)
     try:
         return call(api, operation, subject, **params)
     except AwsCallError as exc:
         if not exc.expired:
             raise
-    forget_client(service, region, api)
-    return call(client(service, region), operation, subject, **params)
+    forget_client(service, region, identity, api)
+    return call(client(service, region, settings, identity), operation, subject, **params)
 
 
 def call(api: Any, operation: str, subject: str, **params: Any) -> Any:

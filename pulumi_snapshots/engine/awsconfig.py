@@ -28,6 +28,7 @@ from typing import Any, Literal, NoReturn
 from urllib.parse import urlsplit
 
 from pulumi_snapshots.engine.errors import SnapshotError
+from pulumi_snapshots.engine.forms import FALSE_WORDS, REGION_PATTERN, TRUE_WORDS
 from pulumi_snapshots.engine.stsrules import (
     account_id_problem,
     chain_problems,
@@ -40,7 +41,6 @@ from pulumi_snapshots.engine.stsrules import (
     session_name_problem,
     session_tag_problems,
 )
-from pulumi_snapshots.engine.validation import FALSE_WORDS, REGION_PATTERN, TRUE_WORDS
 
 NAMESPACE = "aws:"
 

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from pulumi_snapshots.engine import aws
 from pulumi_snapshots.engine.errors import AwsCallError
 from pulumi_snapshots.engine.waiter import WaitPolicy
 
@@ -151,8 +150,9 @@ def shared_poller(
     ctx: Context,
     policy: WaitPolicy,
 ) -> SharedPoller:
-    """The poller of a resource kind in a region (and endpoint), made on first use."""
-    key = (kind, ctx.region, aws.environment_key())
+    """The poller of a resource kind in a region for an identity (which covers the endpoint),
+    made on first use: two accounts never share a poll round."""
+    key = (kind, ctx.region, ctx.identity)
     with _lock:
         poller = _pollers.get(key)
         if poller is None:

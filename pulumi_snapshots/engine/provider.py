@@ -23,13 +23,26 @@ from pulumi.dynamic import (
 )
 from pulumi.output import UNKNOWN as UNKNOWN_VALUE
 
-from pulumi_snapshots.engine import aws
+from pulumi_snapshots.engine import aws, awsconfig
+from pulumi_snapshots.engine.awsconfig import AwsSettings
+from pulumi_snapshots.engine.defaulttags import (
+    desired_tags,
+    ignored_keys,
+    tag_changes,
+    visible_tags,
+)
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
 from pulumi_snapshots.engine.hostpool import widen_provider_host
+from pulumi_snapshots.engine.identity import resolve_identity
 from pulumi_snapshots.engine.marks import MARK_KEY, Mark
 from pulumi_snapshots.engine.polling import Unread, shared_poller
 from pulumi_snapshots.engine.spec import Context, Live, ResourceSpec
-from pulumi_snapshots.engine.validation import check_inputs, contains_unknown
+from pulumi_snapshots.engine.validation import (
+    check_inputs,
+    contains_unknown,
+    is_unknown,
+    known_part,
+)
 from pulumi_snapshots.engine.waiter import Observation, Target, WaitPolicy, wait_for
 
 NAME_KEY = "__name"
@@ -38,6 +51,9 @@ OWNER_KEY = "__owner"
 """Input carrying who makes the snapshot (`marks.owner_of`): project, stack and resource."""
 MARK_OUTPUT = "__mark"
 """Output recording the mark that this resource's create wrote on the snapshot."""
+DESIRED_OUTPUT = "__tags"
+"""Input and output recording the tags the snapshot should carry: `aws:defaultTags` under the
+resource's own `tags`, without those `aws:ignoreTags` ignores."""
 CREATED, RESUMED, ADOPTED = "created", "resumed", "adopted"
 AUTONAMED_KEY = "__autonamed"
 """Input recording that the target name was generated, so it stays stable across updates."""
@@ -95,22 +111,35 @@ class SnapshotProvider(ResourceProvider):
         return resolve_spec(self.spec_ref)
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Remember the stack's `aws:region`; inside the provider host, widen its thread pool."""
-        region = req.config.get("aws:region")
-        self.config_region = str(region) if region else None
+        """Read the stack's `aws:*` config as pulumi-aws does (a malformed or unknown key fails
+        here, naming it); inside the provider host, widen its thread pool."""
+        settings = awsconfig.parse_config(awsconfig.config_values(req.config))
+        # Only a handle: the settings hold secrets and stay in this process.
+        self.aws_settings = awsconfig.remember(settings)
         widen_provider_host()
 
-    def _default_region(self) -> str | None:
-        return getattr(self, "config_region", None) or aws.default_region()
+    def _settings(self) -> AwsSettings:
+        return awsconfig.recall(getattr(self, "aws_settings", None))
+
+    def _default_region(self, identity: Any = None) -> str | None:
+        return aws.default_region(self._settings(), identity)
 
     def _context(self, recorded: Mapping[str, Any]) -> Context:
-        resolved = recorded.get("region") or self._default_region()
+        settings = self._settings()
+        resolved = recorded.get("region") or self._default_region(recorded.get("identity"))
         if not resolved:
             raise SnapshotError(
                 f"{self.spec.type_name}: no region: set the `region` input, the stack "
                 "config `aws:region`, or AWS_REGION"
             )
-        return Context(self.spec, resolved, _report, recorded)
+        identity = resolve_identity(settings, recorded.get("identity"))
+        return Context(self.spec, resolved, _report, recorded, settings, identity)
+
+    def _may_change(self, ctx: Context) -> None:
+        """Before the first call that changes anything: the identity's account must be one the
+        configuration allows."""
+        assert ctx.settings is not None and ctx.identity is not None
+        aws.check_account(ctx.settings, ctx.identity, ctx.region)
 
     # check ------------------------------------------------------------------------------
 
@@ -151,7 +180,29 @@ class SnapshotProvider(ResourceProvider):
             failures.append(
                 ("region", "is required: set it, the stack config aws:region, or AWS_REGION")
             )
+        private[DESIRED_OUTPUT], problem = self._desired_tags(inputs.get("tags"))
+        if problem and "tags" not in dict(failures):
+            failures.append(("tags", problem))
         return CheckResult({**inputs, **private}, [CheckFailure(p, r) for p, r in failures])
+
+    def _desired_tags(self, tags: Any) -> tuple[Any, str | None]:
+        """The tags the snapshot should carry (`aws:defaultTags` under the resource's own), and
+        what is wrong with them: a key that `aws:ignoreTags` ignores, or a service rule that
+        only the default tags break."""
+        settings = self._settings()
+        if is_unknown(tags):
+            return UNKNOWN_VALUE, None
+        own = tags if isinstance(tags, Mapping) else {}
+        ignored = ignored_keys(settings, own)
+        if ignored:
+            return {}, f"{ignored} are tags that the stack config aws:ignoreTags ignores"
+        desired = desired_tags(settings, own)
+        if not settings.default_tags:
+            return desired, None
+        problems = self.spec.inputs.tag_rules.violations(known_part(desired))
+        if problems:
+            return desired, "with the stack config aws:defaultTags: " + "; ".join(problems)
+        return desired, None
 
     def _generated_name(self, inputs: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
         """The target name derived from who makes the snapshot and the inputs that replace it;
@@ -196,6 +247,9 @@ class SnapshotProvider(ResourceProvider):
             changed.append(key)
             if key not in spec.in_place:
                 replaces.append(key)
+        if _desired(news) != _desired(olds) and not contains_unknown(_desired(news)):
+            # The default tags changed (`aws:defaultTags`): in place.
+            changed.append("tags_all")
         if spec.drift is not None:
             for reason in spec.drift(_id, olds):
                 changed.append(reason)
@@ -226,8 +280,12 @@ class SnapshotProvider(ResourceProvider):
         given = _public(props)
         model = spec.inputs.model_validate(given)
         ctx = self._context(given)
+        self._may_change(ctx)
         owner = props.get(OWNER_KEY) or f"{spec.type_name}/{props.get(NAME_KEY) or ''}"
         mark = Mark.new(str(owner))
+        desired = _desired(props)
+        # What create writes: the default tags under the resource's own (`aws:defaultTags`).
+        model = model.model_copy(update={"tags": desired or None})
         id_, how = self._start(ctx, model, given, mark, bool(props.get(AUTONAMED_KEY)))
         subject = self._subject(given, id_)
         timeout = model.timeout_minutes or spec.default_timeout_minutes
@@ -251,8 +309,9 @@ class SnapshotProvider(ResourceProvider):
             raise kind(self._cleanup(ctx, id_, subject, str(exc))) from None
         if live.tags is not None:
             live = replace(live, tags={**live.tags, MARK_KEY: mark.value()})
-        outputs = self._outputs(given, live, ctx.region, model.tags or {})
+        outputs = self._outputs(given, live, ctx, given.get("tags") or {})
         outputs[MARK_OUTPUT] = mark.value()
+        outputs[DESIRED_OUTPUT] = desired
         return CreateResult(id_, outputs)
 
     def _start(
@@ -378,7 +437,7 @@ class SnapshotProvider(ResourceProvider):
         """
         spec = self.spec
         describe_many = spec.describe_many or self._describe_each
-        shared = Context(spec, ctx.region, ctx.report)
+        shared = Context(spec, ctx.region, ctx.report, {}, ctx.settings, ctx.identity)
         poller = shared_poller(
             spec.type_name, describe_many, self._describe, shared, spec.wait_policy
         )
@@ -468,7 +527,7 @@ class SnapshotProvider(ResourceProvider):
         if not recorded:
             given = {**live.inputs, **given}
         declared = given.get("tags") if recorded else None
-        outputs = self._outputs(given, live, ctx.region, declared)
+        outputs = self._outputs(given, live, ctx, declared)
         if MARK_KEY in outputs["tags_all"]:
             outputs[MARK_OUTPUT] = outputs["tags_all"][MARK_KEY]
         # The service's own form of the id (a lookup may have named it in another case).
@@ -487,16 +546,17 @@ class SnapshotProvider(ResourceProvider):
         if live is None:
             raise SnapshotError(f"{subject} no longer exists: run `pulumi refresh`")
         live = self._with_tags(ctx, live)
-        live_tags = live.tags or {}
-        old_tags: Mapping[str, str] = _olds.get("tags") or {}
-        new_tags: Mapping[str, str] = given.get("tags") or {}
-        add = {k: v for k, v in new_tags.items() if live_tags.get(k) != v}
-        remove = [k for k in old_tags if k not in new_tags and k in live_tags]
+        assert ctx.settings is not None
+        old_desired = _desired(_olds)
+        new_desired = _desired(_news)
+        add, remove = tag_changes(ctx.settings, live.tags or {}, old_desired, new_desired)
         if add or remove:
+            self._may_change(ctx)
             spec.tag_api.apply(ctx, live.tag_target, subject, add, remove)
             live = self._describe(ctx, _id) or live
         given["region"] = ctx.region
-        outputs = self._outputs(given, live, ctx.region, new_tags)
+        outputs = self._outputs(given, live, ctx, given.get("tags") or {})
+        outputs[DESIRED_OUTPUT] = new_desired
         if MARK_OUTPUT in _olds:
             outputs[MARK_OUTPUT] = _olds[MARK_OUTPUT]
         return UpdateResult(outputs)
@@ -511,6 +571,7 @@ class SnapshotProvider(ResourceProvider):
         """
         given = _public(_props)
         ctx = self._context(given)
+        self._may_change(ctx)
         subject = self._subject(given, _id)
         recorded = Mark.parse(_props.get(MARK_OUTPUT))
         if recorded is not None:
@@ -594,28 +655,37 @@ class SnapshotProvider(ResourceProvider):
         self,
         given: Mapping[str, Any],
         live: Live,
-        region: str,
+        ctx: Context,
         declared_tags: Mapping[str, str] | None,
     ) -> dict[str, Any]:
         """Inputs as given, then what AWS computed, then the region and the tags.
 
         `tags` shows the managed tags (those declared) so that tags AWS adds itself, or copies
-        from a source, never cause a diff; `tags_all` shows every tag.
+        from a source, never cause a diff; `tags_all` shows every tag but those that
+        `aws:ignoreTags` ignores.
         """
         spec = self.spec
         outs: dict[str, Any] = {k: v for k, v in given.items() if k in spec.inputs.model_fields}
-        live = self._with_tags(self._context({**given, "region": region}), live)
+        live = self._with_tags(ctx, live)
         for key, value in live.outputs.items():
             if key in spec.computed_inputs and given.get(key) is not None:
                 continue
             outs[key] = value
-        outs["region"] = region
-        tags = dict(live.tags or {})
+        outs["region"] = ctx.region
+        tags = visible_tags(ctx.settings or awsconfig.recall(None), live.tags)
         outs["tags"] = (
             tags if declared_tags is None else {k: v for k, v in tags.items() if k in declared_tags}
         )
         outs["tags_all"] = tags
         return outs
+
+
+def _desired(props: Mapping[str, Any]) -> Any:
+    """The tags the snapshot should carry (default tags under the resource's own), as check
+    recorded them; a state from before default tags were read holds only `tags`."""
+    if DESIRED_OUTPUT in props:
+        return props[DESIRED_OUTPUT]
+    return props.get("tags") or {}
 
 
 def _observed(live: Live) -> Observation:

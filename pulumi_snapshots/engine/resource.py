@@ -34,6 +34,8 @@ class SnapshotResource(pulumi.dynamic.Resource):
     """Whether a wait that times out deletes the snapshot instead of keeping it."""
     adopt_id: pulumi.Output[str | None]
     """The id of the existing snapshot this resource took over, if it adopted one."""
+    identity: pulumi.Output[dict[str, Any] | None]
+    """The resource's own AWS identity (profile and/or assume-role chain), if it has one."""
 
     def __init__(
         self,

@@ -63,6 +63,13 @@ def clear() -> None:
         _credentials.clear()
 
 
+def forget(identity: Identity) -> None:
+    """Forget the credentials of `identity`, so that the next client reads them afresh."""
+    with _credentials_lock:
+        for key in [k for k in _credentials if k[0] == identity]:
+            del _credentials[key]
+
+
 def session(
     settings: AwsSettings, identity: Identity, region: str, *, clock: Clock | None = None
 ) -> Any:

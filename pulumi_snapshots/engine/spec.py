@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pulumi_snapshots.engine import aws
+from pulumi_snapshots.engine.awsconfig import AwsSettings
+from pulumi_snapshots.engine.identity import Identity
 from pulumi_snapshots.engine.naming import NameRule
 from pulumi_snapshots.engine.validation import Inputs
 from pulumi_snapshots.engine.waiter import WaitPolicy
@@ -42,10 +44,16 @@ class Context:
     recorded: Mapping[str, Any] = field(default_factory=dict)
     """The resource's inputs as checked or recorded in state, for what the id does not say
     (such as the bucket of an export); empty in shared polling, which serves many resources."""
+    settings: AwsSettings | None = None
+    """The stack's `aws:*` configuration; None means none."""
+    identity: Identity | None = None
+    """Who the calls act as; None means the AWS default chain."""
 
     def client(self, service: str | None = None, region: str | None = None) -> Any:
         """A client of the resource's service (or another) in its region (or another)."""
-        return aws.client(service or self.spec.service, region or self.region)
+        return aws.client(
+            service or self.spec.service, region or self.region, self.settings, self.identity
+        )
 
     def call(
         self,
@@ -58,7 +66,13 @@ class Context:
     ) -> Any:
         """Call an AWS operation; failures raise AwsCallError naming the operation and subject."""
         return aws.call_service(
-            service or self.spec.service, region or self.region, operation, subject, **params
+            service or self.spec.service,
+            region or self.region,
+            operation,
+            subject,
+            self.settings,
+            self.identity,
+            **params,
         )
 
 

@@ -23,18 +23,15 @@ from pydantic import (
     field_validator,
 )
 
+from pulumi_snapshots.engine.forms import FALSE_WORDS, TRUE_WORDS
+from pulumi_snapshots.engine.forms import REGION_PATTERN as REGION_PATTERN
+from pulumi_snapshots.engine.identity import IdentityInput
 from pulumi_snapshots.engine.marks import MARK_KEY, RESERVED_PREFIX
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """The wire form of a value that is not known yet (preview). The provider host turns it into a
 `pulumi.output.Unknown` for Check and Diff; either form may reach the provider."""
 
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
-
-TRUE_WORDS = ("true", "True")
-FALSE_WORDS = ("false", "False")
-"""The strings that `pulumi.Config.get_bool` accepts, and so do boolean inputs: a value read
-with `Config.get` is a string."""
 
 MAX_COMBINATIONS = 512
 """Rules across inputs are tried with every combination of stand-ins for the unknown inputs;
@@ -136,6 +133,7 @@ class Inputs(BaseModel):
     timeout_minutes: float | None = Field(default=None, gt=0, le=7 * 24 * 60)
     delete_on_timeout: bool | None = None
     adopt_id: str | None = Field(default=None, min_length=1)
+    identity: IdentityInput | None = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -218,6 +216,9 @@ def check_inputs(
         for err in exc.errors():
             prop = str(err["loc"][0]) if err["loc"] else "inputs"
             if prop in unknown and prop not in partial:
+                continue
+            if prop in partial and err["type"] == "missing":
+                # What is missing may be the part that is not known yet.
                 continue
             reason = _reason(err)
             failures.setdefault(prop, [])

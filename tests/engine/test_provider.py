@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
+from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
 from pulumi_snapshots.engine import Context, Inputs, Live, NameRule, ResourceSpec, TagApi
@@ -148,7 +149,10 @@ def _clean() -> Iterator[None]:
 
 
 def provider(attr: str = "SPEC") -> SnapshotProvider:
-    return SnapshotProvider(f"{__name__}:{attr}")
+    made = SnapshotProvider(f"{__name__}:{attr}")
+    # An in-memory kind: there is no account to check.
+    made.configure(ConfigureRequest(Config({"aws:skipCredentialsValidation": "true"}, "test")))
+    return made
 
 
 def test_waits_without_a_batch_read_and_shares_the_rounds() -> None:
