@@ -3,13 +3,16 @@ retries and error wrapping."""
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_snapshots.engine import accounts, awsconfig, sessions
 from pulumi_snapshots.engine.awsconfig import AwsSettings
-from pulumi_snapshots.engine.errors import CONNECTION_ERROR, AwsCallError
+from pulumi_snapshots.engine.errors import CONNECTION_ERROR, THROTTLING_CODES, AwsCallError
 from pulumi_snapshots.engine.identity import Identity, resolve_identity
 
 # boto3 is imported where clients are made: a Pulumi program only declares resources and never
@@ -100,6 +103,31 @@ def check_account(settings: AwsSettings, identity: Identity, region: str) -> Non
     )
 
 
+@dataclass(frozen=True)
+class Patience:
+    """How long a call that AWS throttles keeps trying, past botocore's own retries.
+
+    Hundreds of creates at once exhaust an account's token buckets (and botocore's retry quota,
+    500 tokens a client); a create should then queue, not fail. Each further try waits a
+    random time up to an exponentially growing ceiling (full jitter), so that the waiting
+    calls spread over the bucket's refill rather than retrying together.
+    """
+
+    deadline: float
+    """The clock reading after which the throttling error is raised."""
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    first: float = 1.0
+    ceiling: float = 20.0
+
+    def delay(self, attempt: int) -> float | None:
+        """How long to wait before try `attempt` (from 1), or None when the deadline is near."""
+        left = self.deadline - self.clock()
+        if left <= 0:
+            return None
+        return min(random.uniform(0, min(self.ceiling, self.first * 2**attempt)), left)
+
+
 def call_service(
     service: str,
     region: str,
@@ -107,6 +135,7 @@ def call_service(
     subject: str,
     settings: AwsSettings | None = None,
     identity: Identity | None = None,
+    patience: Patience | None = None,
     **params: Any,
 ) -> Any:
     """Call `operation` with the cached client of `service` in `region` for `identity`.
@@ -115,17 +144,28 @@ def call_service(
     client and the identity's credentials, and the call is tried once more with fresh
     credentials: a session's own refreshable credentials (assumed roles, SSO, container and
     instance roles) renew themselves, but credentials read once from the environment or a
-    file do not.
+    file do not. With `patience`, a call that is still throttled after botocore's retries
+    keeps trying until its deadline.
     """
     settings, identity = identify(settings, identity)
-    api = client(service, region, settings, identity)
-    try:
-        return call(api, operation, subject, **params)
-    except AwsCallError as exc:
-        if not exc.expired:
-            raise
-    forget_client(service, region, identity, api)
-    return call(client(service, region, settings, identity), operation, subject, **params)
+    refreshed = False
+    attempt = 0
+    while True:
+        api = client(service, region, settings, identity)
+        try:
+            return call(api, operation, subject, **params)
+        except AwsCallError as exc:
+            if exc.expired and not refreshed:
+                forget_client(service, region, identity, api)
+                refreshed = True
+                continue
+            if patience is None or exc.code not in THROTTLING_CODES:
+                raise
+            attempt += 1
+            pause = patience.delay(attempt)
+            if pause is None:
+                raise
+            patience.sleep(pause)
 
 
 def call(api: Any, operation: str, subject: str, **params: Any) -> Any:

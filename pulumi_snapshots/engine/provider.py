@@ -135,6 +135,11 @@ class SnapshotProvider(ResourceProvider):
         identity = resolve_identity(settings, recorded.get("identity"))
         return Context(self.spec, resolved, _report, recorded, settings, identity)
 
+    def _patient(self, ctx: Context, minutes: float | None) -> Context:
+        """`ctx` for calls that change things: throttled ones keep trying for `minutes`."""
+        minutes = float(minutes or self.spec.default_timeout_minutes)
+        return replace(ctx, patience=aws.Patience(time.monotonic() + minutes * 60))
+
     def _may_change(self, ctx: Context) -> None:
         """Before the first call that changes anything: the identity's account must be one the
         configuration allows."""
@@ -279,7 +284,8 @@ class SnapshotProvider(ResourceProvider):
         spec = self.spec
         given = _public(props)
         model = spec.inputs.model_validate(given)
-        ctx = self._context(given)
+        timeout = model.timeout_minutes or spec.default_timeout_minutes
+        ctx = self._patient(self._context(given), timeout)
         self._may_change(ctx)
         owner = props.get(OWNER_KEY) or f"{spec.type_name}/{props.get(NAME_KEY) or ''}"
         mark = Mark.new(str(owner))
@@ -288,7 +294,6 @@ class SnapshotProvider(ResourceProvider):
         model = model.model_copy(update={"tags": desired or None})
         id_, how = self._start(ctx, model, given, mark, bool(props.get(AUTONAMED_KEY)))
         subject = self._subject(given, id_)
-        timeout = model.timeout_minutes or spec.default_timeout_minutes
         # A snapshot whose create takes no tags gets its mark as soon as it can be tagged.
         unmarked = mark if how == CREATED and not spec.tags_on_create else None
         try:
@@ -541,6 +546,7 @@ class SnapshotProvider(ResourceProvider):
         given = _public(_news)
         # The recorded region wins: the snapshot lives where it was made.
         ctx = self._context({**given, "region": _olds.get("region") or given.get("region")})
+        ctx = self._patient(ctx, given.get("timeout_minutes"))
         subject = self._subject(given, _id)
         live = self._describe(ctx, _id)
         if live is None:
@@ -570,7 +576,7 @@ class SnapshotProvider(ResourceProvider):
         made the same snapshot) belongs to that create now and is left in place.
         """
         given = _public(_props)
-        ctx = self._context(given)
+        ctx = self._patient(self._context(given), given.get("timeout_minutes"))
         self._may_change(ctx)
         subject = self._subject(given, _id)
         recorded = Mark.parse(_props.get(MARK_OUTPUT))

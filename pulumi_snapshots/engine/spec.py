@@ -48,6 +48,9 @@ class Context:
     """The stack's `aws:*` configuration; None means none."""
     identity: Identity | None = None
     """Who the calls act as; None means the AWS default chain."""
+    patience: aws.Patience | None = None
+    """How long throttled calls keep trying (creates and deletes, which must not fail because
+    many run at once); None leaves throttling to botocore's retries."""
 
     def client(self, service: str | None = None, region: str | None = None) -> Any:
         """A client of the resource's service (or another) in its region (or another)."""
@@ -72,6 +75,7 @@ class Context:
             subject,
             self.settings,
             self.identity,
+            self.patience,
             **params,
         )
 
