@@ -3,8 +3,9 @@
 moto 5.2.5 implements CreateSnapshot, DescribeSnapshots and DeleteSnapshot but not
 CopySnapshot. :func:`install` adds it, built on moto's ``Snapshot`` model and tagging service,
 so copies behave like any other moto snapshot (describe, delete, tags). With ``TargetBucket``
-the snapshot is exported instead: one ``<TargetSnapshotName>-<NNNN>.rdb`` object per node
-snapshot is written into moto's S3 and the response describes the source snapshot.
+the snapshot is exported instead: one ``<TargetSnapshotName>-<id>.rdb`` object per node
+snapshot (its node group id, or its node id without shards) is written into moto's S3 and the
+response describes the source snapshot.
 """
 
 from __future__ import annotations
@@ -231,7 +232,12 @@ def _export(backend: Any, source: Any, target_name: str, bucket_name: str) -> An
         raise _error(
             "InvalidParameterValue", f"The S3 bucket {bucket_name} is outside of the region."
         )
-    keys = export_object_keys(target_name, len(_node_snapshots(source)))
+    # One object per node snapshot, named after its node group id (ElastiCache's 4-digit one or
+    # one the user chose) or, without shards, its node id.
+    keys = [
+        f"{target_name}-{node.get('NodeGroupId') or node.get('CacheNodeId') or '0001'}.rdb"
+        for node in _node_snapshots(source)
+    ]
     for key in keys:
         if key in bucket.keys:
             raise _error(
