@@ -381,7 +381,7 @@ def _copy_live(ctx: Context, id_: str, kind: str, s: Mapping[str, Any]) -> Live:
     origin = s.get("fromInstanceName") or s.get("fromDiskName")
     state = s.get("state")
     if state == UNKNOWN:
-        state = _unknown_state(ctx, id_)
+        state, s = _settle_unknown(ctx, id_, s)
     return Live(
         id=id_,
         state=state,
@@ -400,20 +400,25 @@ def _copy_live(ctx: Context, id_: str, kind: str, s: Mapping[str, Any]) -> Live:
     )
 
 
-def _unknown_state(ctx: Context, name: str) -> str:
-    """What a disk snapshot in state `unknown` is waiting for.
+def _settle_unknown(ctx: Context, name: str, s: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    """What a disk snapshot in state `unknown` is waiting for, and the reading to show.
 
     Lightsail says `unknown` when it cannot tell the snapshot's state. While one of the
     snapshot's operations is still running, the copy may yet complete: it counts as pending.
     Once every operation has ended, nothing will move it on: `unknown` is final, and counts as
-    failed.
+    failed, unless a second read finds that the snapshot moved on meanwhile.
     """
     running = [
         op
         for op in _operations(ctx, name)
         if op.get("resourceType") in (None, "DiskSnapshot") and not op.get("isTerminal", True)
     ]
-    return PENDING if running else UNKNOWN
+    if running:
+        return PENDING, s
+    again = _copy_get(ctx, name)
+    if again is None:
+        return UNKNOWN, s
+    return str(again[1].get("state") or UNKNOWN), again[1]
 
 
 def _copy_delete(ctx: Context, id_: str) -> None:
