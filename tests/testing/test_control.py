@@ -468,8 +468,9 @@ def test_importing_the_package_patches_nothing() -> None:
 
 def test_a_missing_lightsail_service_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     import pulumi_snapshots.testing as testing_package
+    from pulumi_snapshots.testing import registration
 
-    monkeypatch.setattr(control_module, "_lightsail_registered", False)
+    monkeypatch.setattr(registration, "_registered", False)
     monkeypatch.delattr(testing_package, "lightsail", raising=False)
     monkeypatch.setitem(sys.modules, "pulumi_snapshots.testing.lightsail", None)
     with pytest.raises(control_module.LightsailFakeMissingError, match="lightsail"), fake_aws():

@@ -12,7 +12,7 @@ from typing import Any
 import moto
 import pytest
 
-from pulumi_snapshots.testing import control, elasticache_copy, fake_aws
+from pulumi_snapshots.testing import backends, elasticache_copy, fake_aws
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -103,7 +103,7 @@ def test_snapshot_mappings_the_fake_watches() -> None:
 
     with fake_aws():
         lightsail = lightsail_backends[ACCOUNT][REGION]
-        for kind in control.KINDS:
+        for kind in backends.KINDS:
             backend_dict = kind.backend_dict()
             assert backend_dict is not None, kind
             backend = backend_dict[ACCOUNT][REGION]
