@@ -8,7 +8,8 @@ The fake is split by job; this module keeps the public names in one place:
 
 * :mod:`.state`: hold rules, held snapshots, pending throttles, request counts;
 * :mod:`.backends`: where snapshots live on moto's backends, and noticing new ones;
-* :mod:`.hook`: the wrapper around moto's request handling;
+* :mod:`.hook`: the wrappers around moto's request handling;
+* :mod:`.paging`: pages and tokens of list calls;
 * :mod:`.errors`: error responses in each service's wire format;
 * :mod:`.registration`: registering the Lightsail service with moto;
 * :mod:`.patching`: installing and removing all of the above;
@@ -72,6 +73,13 @@ class Control(Protocol):
         ``Throttling`` (neptune, elasticache, sts) or ``ThrottlingException`` (lightsail)."""
         ...
 
+    def page_size(self, service: str, size: int | None, *, action: str | None = None) -> None:
+        """Return at most `size` items per page from the list calls of `service` (``ec2``,
+        ``neptune``, ``elasticache``, ``lightsail``), or only from `action` (e.g.
+        ``GetDiskSnapshots``), whatever page size the request asks for; None restores the
+        service's own page sizes. Tokens stay valid across a change of size."""
+        ...
+
     def request_counts(self) -> dict[str, dict[str, int]]:
         """Requests seen so far (throttled ones too), by service key and API action, e.g.
         ``{"ec2": {"DescribeSnapshots": 3}}``. Neptune requests count under ``neptune``;
@@ -79,7 +87,7 @@ class Control(Protocol):
         ...
 
     def reset(self) -> None:
-        """Forget hold rules, pending throttles and counts (snapshots are kept)."""
+        """Forget hold rules, pending throttles, page sizes and counts (snapshots are kept)."""
         ...
 
     def seed_elasticache_snapshot(

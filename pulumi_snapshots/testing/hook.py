@@ -1,9 +1,10 @@
-"""The fake's hook into moto's request handling.
+"""The fake's hooks into moto's request handling.
 
 Every query and JSON request moto serves, in-process (``mock_aws``) and in server mode, runs
 ``moto.core.responses.BaseResponse.call_action``. :func:`around` wraps it: it counts the
 request, answers a throttled one with the service's throttling error, and afterwards notes the
-snapshots the request made or read so that holds move along.
+snapshots the request made or read so that holds move along. :func:`serialize` wraps
+``BaseResponse.serialized``, where a result becomes the wire response, to page list results.
 """
 
 from __future__ import annotations
@@ -12,21 +13,18 @@ from collections.abc import Callable
 from typing import Any
 
 from pulumi_snapshots.testing.backends import TRACKER
-from pulumi_snapshots.testing.errors import Response, throttle_response
-from pulumi_snapshots.testing.state import STATE
+from pulumi_snapshots.testing.errors import Response, error_response, throttle_response
+from pulumi_snapshots.testing.paging import PagingError, page_result
+from pulumi_snapshots.testing.state import STATE, service_key
 
-__all__ = ["around", "service_of"]
-
-#: moto's BaseResponse.service_name -> the key used in counts, holds and throttles.
-_MOTO_SERVICE_KEYS = {"rds": "neptune"}
+__all__ = ["around", "serialize", "service_of"]
 
 _READ_PREFIXES = ("Describe", "Get", "List")
 
 
 def service_of(response: Any) -> str:
     """The service key of a moto response object ("" when it names none)."""
-    name = str(getattr(response, "service_name", "") or "")
-    return _MOTO_SERVICE_KEYS.get(name, name)
+    return service_key(str(getattr(response, "service_name", "") or ""))
 
 
 def _action_of(response: Any) -> str:
@@ -61,3 +59,28 @@ def around(response: Any, original: Callable[[Any], Response]) -> Response:
             STATE.count_reads(service, response.current_account, response.region, text)
         STATE.tick()
     return result
+
+
+def _query_params(response: Any) -> dict[str, str]:
+    querystring = getattr(response, "querystring", None) or {}
+    return {
+        str(name): str(values[0]) if isinstance(values, list) else str(values)
+        for name, values in querystring.items()
+        if values not in (None, [])
+    }
+
+
+def serialize(
+    response: Any, action_result: Any, original: Callable[[Any, Any], Response]
+) -> Response:
+    """Serialise one moto result, first cutting a list result to the page asked for."""
+    result = getattr(action_result, "result", None)
+    if isinstance(result, dict):
+        service = service_of(response)
+        try:
+            paged = page_result(service, _action_of(response), _query_params(response), result)
+        except PagingError as error:
+            return error_response(service, 400, error.code, error.message)
+        if paged is not None:
+            action_result = type(action_result)(paged)
+    return original(response, action_result)

@@ -7,7 +7,8 @@ from typing import Any
 
 from pulumi_snapshots.testing import elasticache_copy
 from pulumi_snapshots.testing.backends import TRACKER, kinds
-from pulumi_snapshots.testing.state import STATE, Then
+from pulumi_snapshots.testing.paging import PAGE_SIZES
+from pulumi_snapshots.testing.state import STATE, Then, service_key
 
 __all__ = ["LocalControl", "account_id"]
 
@@ -37,11 +38,15 @@ class LocalControl:
     def throttle(self, service: str, action: str, count: int) -> None:
         STATE.add_throttle(service, action, count)
 
+    def page_size(self, service: str, size: int | None, *, action: str | None = None) -> None:
+        PAGE_SIZES.set(service_key(service), size, action)
+
     def request_counts(self) -> dict[str, dict[str, int]]:
         return STATE.counts_copy()
 
     def reset(self) -> None:
         STATE.reset()
+        PAGE_SIZES.reset()
 
     def seed_elasticache_snapshot(
         self, name: str, region: str, engine: str = "redis", *, num_node_groups: int = 1

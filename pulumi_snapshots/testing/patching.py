@@ -1,7 +1,8 @@
 """Putting the fake's pieces on moto, and taking them off again.
 
 :func:`install` registers the Lightsail service, adds ElastiCache CopySnapshot and the EBS
-snapshot additions, and wraps ``BaseResponse.call_action`` with :func:`.hook.around`. Installs
+snapshot additions, and wraps ``BaseResponse.call_action`` and ``BaseResponse.serialized`` with
+:mod:`.hook`. Installs
 are counted: every install needs one uninstall, and the last one restores moto's own classes.
 """
 
@@ -31,6 +32,10 @@ def _call_action(self: Any) -> Response:
     return hook.around(self, _originals["call_action"])
 
 
+def _serialized(self: Any, action_result: Any) -> Response:
+    return hook.serialize(self, action_result, _originals["serialized"])
+
+
 def install() -> None:
     """Put the fake's patches on moto (counted: every install needs one uninstall)."""
     global _count
@@ -42,7 +47,9 @@ def install() -> None:
             elasticache_copy.install()
             ec2_snapshots.install()
             _originals["call_action"] = BaseResponse.__dict__["call_action"]
+            _originals["serialized"] = BaseResponse.__dict__["serialized"]
             BaseResponse.call_action = _call_action  # type: ignore[method-assign]
+            BaseResponse.serialized = _serialized  # type: ignore[method-assign]
             TRACKER.activate(True)
         _count += 1
 
@@ -59,6 +66,7 @@ def uninstall() -> None:
         if _count == 0:
             TRACKER.activate(False)
             BaseResponse.call_action = _originals.pop("call_action")  # type: ignore[method-assign]
+            BaseResponse.serialized = _originals.pop("serialized")  # type: ignore[method-assign]
             ec2_snapshots.uninstall()
             elasticache_copy.uninstall()
 

@@ -65,6 +65,9 @@ class RemoteControl:
     def throttle(self, service: str, action: str, count: int) -> None:
         self._call("POST", "throttle", {"service": service, "action": action, "count": count})
 
+    def page_size(self, service: str, size: int | None, *, action: str | None = None) -> None:
+        self._call("POST", "page-size", {"service": service, "size": size, "action": action})
+
     def request_counts(self) -> dict[str, dict[str, int]]:
         return cast(dict[str, dict[str, int]], self._call("GET", "counts"))
 
@@ -115,6 +118,11 @@ def handle_control_request(method: str, path: str, body: bytes) -> tuple[int, An
         if action == "throttle":
             control.throttle(
                 str(payload.get("service")), payload.get("action", ""), payload.get("count", -1)
+            )
+            return 200, {}
+        if action == "page-size":
+            control.page_size(
+                str(payload.get("service")), payload.get("size"), action=payload.get("action")
             )
             return 200, {}
         if action == "reset":

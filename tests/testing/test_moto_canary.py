@@ -209,3 +209,18 @@ def test_ec2_create_snapshots_still_ignores_exclusions_and_copied_tags() -> None
     assert owner is EBSBackend
     owner = next(k for k in EC2Response.__mro__ if "create_snapshots" in k.__dict__)
     assert owner is ElasticBlockStore
+
+
+def test_list_results_reach_serialized_unpaged() -> None:
+    # The fake pages these results in BaseResponse.serialized: moto must not page them itself.
+    from moto.core.responses import BaseResponse
+    from moto.ec2.responses.elastic_block_store import ElasticBlockStore
+    from moto.elasticache.models import ElastiCacheBackend
+    from moto.rds.responses import RDSResponse
+
+    assert "self.serialized(response)" in inspect.getsource(BaseResponse.call_action)
+    assert list(inspect.signature(BaseResponse.serialized).parameters) == ["self", "action_result"]
+    assert "MaxResults" not in inspect.getsource(ElasticBlockStore.describe_snapshots)
+    assert "MaxRecords" not in inspect.getsource(RDSResponse.describe_db_cluster_snapshots)
+    backend_source = inspect.getsource(ElastiCacheBackend.describe_snapshots)
+    assert backend_source.count("max_records") == 1  # the parameter, never used
