@@ -246,7 +246,7 @@ def _describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
     if len(copies) > 1:
         # Copies are manual snapshots: list those, for as many pages as describing the copies
         # still missing one by one would cost.
-        params: dict[str, Any] = {"SnapshotSource": "manual", "MaxRecords": LIST_PAGE}
+        params: dict[str, Any] = {"SnapshotSource": "user", "MaxRecords": LIST_PAGE}
         pages = 0
         while copies and pages < len(copies):
             page = ctx.call(
