@@ -2,7 +2,8 @@
 
 Every query and JSON request moto serves, in-process (``mock_aws``) and in server mode, runs
 ``moto.core.responses.BaseResponse.call_action``. :func:`around` wraps it: it counts the
-request, answers a throttled one with the service's throttling error, and afterwards notes the
+request, answers a throttled one with the service's throttling error and one that breaks its
+model with the service's validation error (:mod:`.validation`), and afterwards notes the
 snapshots the request made or read so that holds move along. :func:`serialize` wraps
 ``BaseResponse.serialized``, where a result becomes the wire response, to page list results.
 """
@@ -16,8 +17,9 @@ from pulumi_snapshots.testing.backends import TRACKER
 from pulumi_snapshots.testing.errors import Response, error_response, throttle_response
 from pulumi_snapshots.testing.paging import PagingError, page_result
 from pulumi_snapshots.testing.state import STATE, service_key
+from pulumi_snapshots.testing.validation import check_request, query_values
 
-__all__ = ["around", "serialize", "service_of"]
+__all__ = ["around", "parse_parameters", "serialize", "service_of"]
 
 _READ_PREFIXES = ("Describe", "Get", "List")
 
@@ -47,6 +49,9 @@ def around(response: Any, original: Callable[[Any], Response]) -> Response:
     STATE.count(service, action)
     if STATE.take_throttle(service, action):
         return throttle_response(service)
+    rejected = check_request(service, action, query_values(response))
+    if rejected is not None:
+        return rejected
     with STATE.lock:
         TRACKER.watch_backend(service, response.current_account, response.region)
         STATE.tick()
@@ -61,15 +66,6 @@ def around(response: Any, original: Callable[[Any], Response]) -> Response:
     return result
 
 
-def _query_params(response: Any) -> dict[str, str]:
-    querystring = getattr(response, "querystring", None) or {}
-    return {
-        str(name): str(values[0]) if isinstance(values, list) else str(values)
-        for name, values in querystring.items()
-        if values not in (None, [])
-    }
-
-
 def serialize(
     response: Any, action_result: Any, original: Callable[[Any, Any], Response]
 ) -> Response:
@@ -78,9 +74,18 @@ def serialize(
     if isinstance(result, dict):
         service = service_of(response)
         try:
-            paged = page_result(service, _action_of(response), _query_params(response), result)
+            paged = page_result(service, _action_of(response), query_values(response), result)
         except PagingError as error:
             return error_response(service, 400, error.code, error.message)
         if paged is not None:
             action_result = type(action_result)(paged)
     return original(response, action_result)
+
+
+def parse_parameters(response: Any, request: Any, original: Callable[[Any, Any], None]) -> None:
+    """Let moto read a request's parameters; one it cannot read (an integer member that is no
+    integer) is left to the validation in :func:`around`, which answers it as AWS does."""
+    try:
+        original(response, request)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        response.params = {}

@@ -1,8 +1,8 @@
 """Putting the fake's pieces on moto, and taking them off again.
 
 :func:`install` registers the Lightsail service, adds ElastiCache CopySnapshot and the EBS
-snapshot additions, and wraps ``BaseResponse.call_action`` and ``BaseResponse.serialized`` with
-:mod:`.hook`. Installs
+snapshot additions, and wraps ``BaseResponse.call_action``, ``parse_parameters`` and
+``serialized`` with :mod:`.hook`. Installs
 are counted: every install needs one uninstall, and the last one restores moto's own classes.
 """
 
@@ -32,6 +32,10 @@ def _call_action(self: Any) -> Response:
     return hook.around(self, _originals["call_action"])
 
 
+def _parse_parameters(self: Any, request: Any) -> None:
+    hook.parse_parameters(self, request, _originals["parse_parameters"])
+
+
 def _serialized(self: Any, action_result: Any) -> Response:
     return hook.serialize(self, action_result, _originals["serialized"])
 
@@ -48,8 +52,10 @@ def install() -> None:
             ec2_snapshots.install()
             _originals["call_action"] = BaseResponse.__dict__["call_action"]
             _originals["serialized"] = BaseResponse.__dict__["serialized"]
+            _originals["parse_parameters"] = BaseResponse.__dict__["parse_parameters"]
             BaseResponse.call_action = _call_action  # type: ignore[method-assign]
             BaseResponse.serialized = _serialized  # type: ignore[method-assign]
+            BaseResponse.parse_parameters = _parse_parameters  # type: ignore[method-assign]
             TRACKER.activate(True)
         _count += 1
 
@@ -67,6 +73,9 @@ def uninstall() -> None:
             TRACKER.activate(False)
             BaseResponse.call_action = _originals.pop("call_action")  # type: ignore[method-assign]
             BaseResponse.serialized = _originals.pop("serialized")  # type: ignore[method-assign]
+            BaseResponse.parse_parameters = _originals.pop(  # type: ignore[method-assign]
+                "parse_parameters"
+            )
             ec2_snapshots.uninstall()
             elasticache_copy.uninstall()
 

@@ -219,6 +219,9 @@ def test_list_results_reach_serialized_unpaged() -> None:
     from moto.rds.responses import RDSResponse
 
     assert "self.serialized(response)" in inspect.getsource(BaseResponse.call_action)
+    # Wire parameters are read in setup_class, before call_action; the fake wraps that too.
+    assert "self.parse_parameters(request)" in inspect.getsource(BaseResponse.setup_class)
+    assert list(inspect.signature(BaseResponse.parse_parameters).parameters) == ["self", "request"]
     assert list(inspect.signature(BaseResponse.serialized).parameters) == ["self", "action_result"]
     assert "MaxResults" not in inspect.getsource(ElasticBlockStore.describe_snapshots)
     assert "MaxRecords" not in inspect.getsource(RDSResponse.describe_db_cluster_snapshots)

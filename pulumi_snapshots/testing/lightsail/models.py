@@ -9,29 +9,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 from moto.utilities.utils import get_partition
 
 from .exceptions import InvalidInputException, NotFoundException
 
-#: The regions Lightsail serves, as documented for ``copy_snapshot``'s ``sourceRegion``.
-SUPPORTED_REGIONS: tuple[str, ...] = (
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "ca-central-1",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "eu-north-1",
+#: The regions with a Lightsail endpoint, from botocore's endpoint data: the fake serves
+#: these and no others (the model's RegionName enum also lists regions without an endpoint).
+SUPPORTED_REGIONS: tuple[str, ...] = tuple(
+    sorted(botocore.session.get_session().get_available_regions("lightsail"))
 )
 
 INSTANCE_SNAPSHOT_STATES = ("pending", "error", "available")
