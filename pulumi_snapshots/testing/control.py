@@ -7,6 +7,7 @@ a fake in this process and :class:`RemoteControl` on a fake server over HTTP.
 The fake is split by job; this module keeps the public names in one place:
 
 * :mod:`.state`: hold rules, held snapshots, pending throttles, request counts;
+* :mod:`.clock`: the system clock, and the manual clock tests advance;
 * :mod:`.backends`: where snapshots live on moto's backends, and noticing new ones;
 * :mod:`.hook`: the wrappers around moto's request handling;
 * :mod:`.paging`: pages and tokens of list calls;
@@ -73,6 +74,17 @@ class Control(Protocol):
         ``Throttling`` (neptune, elasticache, sts) or ``ThrottlingException`` (lightsail)."""
         ...
 
+    def use_manual_clock(self) -> None:
+        """Make the fake read a manual clock from now on, starting at 0: holds by `seconds`
+        (and rate-limit buckets) move only when :meth:`advance_clock` moves it. Holds made
+        before keep the clock they started on; :meth:`reset` goes back to the system clock."""
+        ...
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the manual clock forward by `seconds` (ValueError without a manual clock).
+        Holds that become due end at the next request."""
+        ...
+
     def page_size(self, service: str, size: int | None, *, action: str | None = None) -> None:
         """Return at most `size` items per page from the list calls of `service` (``ec2``,
         ``neptune``, ``elasticache``, ``lightsail``), or only from `action` (e.g.
@@ -87,7 +99,8 @@ class Control(Protocol):
         ...
 
     def reset(self) -> None:
-        """Forget hold rules, pending throttles, page sizes and counts (snapshots are kept)."""
+        """Forget hold rules, pending throttles, page sizes and counts, and go back to the
+        system clock (snapshots are kept)."""
         ...
 
     def seed_elasticache_snapshot(

@@ -38,6 +38,12 @@ class LocalControl:
     def throttle(self, service: str, action: str, count: int) -> None:
         STATE.add_throttle(service, action, count)
 
+    def use_manual_clock(self) -> None:
+        STATE.use_manual_clock()
+
+    def advance_clock(self, seconds: float) -> None:
+        STATE.advance_clock(seconds)
+
     def page_size(self, service: str, size: int | None, *, action: str | None = None) -> None:
         PAGE_SIZES.set(service_key(service), size, action)
 

@@ -65,6 +65,12 @@ class RemoteControl:
     def throttle(self, service: str, action: str, count: int) -> None:
         self._call("POST", "throttle", {"service": service, "action": action, "count": count})
 
+    def use_manual_clock(self) -> None:
+        self._call("POST", "clock/manual")
+
+    def advance_clock(self, seconds: float) -> None:
+        self._call("POST", "clock/advance", {"seconds": seconds})
+
     def page_size(self, service: str, size: int | None, *, action: str | None = None) -> None:
         self._call("POST", "page-size", {"service": service, "size": size, "action": action})
 
@@ -119,6 +125,12 @@ def handle_control_request(method: str, path: str, body: bytes) -> tuple[int, An
             control.throttle(
                 str(payload.get("service")), payload.get("action", ""), payload.get("count", -1)
             )
+            return 200, {}
+        if action == "clock/manual":
+            control.use_manual_clock()
+            return 200, {}
+        if action == "clock/advance":
+            control.advance_clock(payload.get("seconds"))  # type: ignore[arg-type]
             return 200, {}
         if action == "page-size":
             control.page_size(

@@ -1,4 +1,5 @@
-"""The fake's steering state: hold rules, held snapshots, pending throttles and request counts.
+"""The fake's steering state: hold rules, held snapshots, pending throttles, request counts and
+the clock that holds by seconds read.
 
 Pure bookkeeping: nothing here knows moto. :mod:`.backends` finds snapshots on moto's backends
 and hands them to :meth:`State.hold`; :mod:`.hook` counts requests and asks for throttles.
@@ -11,10 +12,11 @@ import contextlib
 import fnmatch
 import itertools
 import threading
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, cast
+
+from pulumi_snapshots.testing.clock import Clock, ManualClock, SystemClock
 
 __all__ = [
     "HOLD_SERVICES",
@@ -75,18 +77,22 @@ class _Held:
     rule: Rule
     set_progress: Callable[[int], None]
     finish: Callable[[bool], None]
-    started: float = field(default_factory=time.monotonic)
+    clock: Clock
+    started: float = 0.0
     reads_done: int = 0
     done: bool = False
 
+    def __post_init__(self) -> None:
+        self.started = self.clock.now()
+
     def due(self) -> bool:
         if self.rule.seconds is not None:
-            return time.monotonic() - self.started >= self.rule.seconds
+            return self.clock.now() - self.started >= self.rule.seconds
         return self.reads_done >= (self.rule.reads or 0)
 
     def percent(self) -> int:
         if self.rule.seconds:
-            fraction = (time.monotonic() - self.started) / self.rule.seconds
+            fraction = (self.clock.now() - self.started) / self.rule.seconds
         elif self.rule.reads:
             fraction = self.reads_done / (self.rule.reads + 1)
         else:
@@ -103,6 +109,7 @@ class State:
         self.throttles: dict[tuple[str, str], int] = {}
         self.counts: dict[str, dict[str, int]] = {}
         self.held: list[_Held] = []
+        self.clock: Clock = SystemClock()
         self.seq = itertools.count(1)
         self._exempt = threading.local()
 
@@ -206,11 +213,30 @@ class State:
             return {service: dict(actions) for service, actions in self.counts.items()}
 
     def reset(self) -> None:
-        """Forget rules, throttles and counts (held snapshots keep their hold)."""
+        """Forget rules, throttles and counts, and go back to the system clock (held
+        snapshots keep their hold and the clock they started on)."""
         with self.lock:
             self.rules.clear()
             self.throttles.clear()
             self.counts.clear()
+            self.clock = SystemClock()
+
+    # ----------------------------------------------------------------------- clock
+
+    def use_manual_clock(self) -> ManualClock:
+        """Make the fake read a new manual clock from now on."""
+        with self.lock:
+            clock = ManualClock()
+            self.clock = clock
+            return clock
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the manual clock forward; ValueError unless one is in use."""
+        with self.lock:
+            clock = self.clock
+            if not isinstance(clock, ManualClock):
+                raise ValueError("the fake reads the system clock: call use_manual_clock first")
+            return clock.advance(seconds)
 
     def forget_held(self) -> None:
         """Drop every hold (used when moto's backends are reset)."""
@@ -239,7 +265,9 @@ class State:
             rule = self.rule_for(service, match or names)
             if rule is None:
                 return False
-            self.held.append(_Held(service, account_id, region, names, rule, set_progress, finish))
+            self.held.append(
+                _Held(service, account_id, region, names, rule, set_progress, finish, self.clock)
+            )
             return True
 
     def tick(self) -> None:
