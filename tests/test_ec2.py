@@ -280,3 +280,20 @@ def test_reads_are_the_accounts_own_paged_and_in_safe_chunks(
     assert sorted(v for values in chunks for v in values) == sorted(
         [*created.id.split(","), *missing]
     )
+
+
+def test_a_set_on_many_pages_is_read_whole(
+    fake: Control, provider: SnapshotProvider, instance: dict[str, Any]
+) -> None:
+    first = provider.create(checked(provider, instance_id=instance["id"]))
+    second = provider.create(checked(provider, instance_id=instance["id"]))
+    fake.reset()
+    fake.page_size("ec2", 5)
+    assert SPEC.describe_many is not None
+    ctx = Context(SPEC, REGION, lambda _line: None)
+    found = SPEC.describe_many(ctx, [first.id, second.id])
+    for created in (first, second):
+        live = found[created.id]
+        assert live is not None and live.outputs["snapshot_ids"] == created.id.split(",")
+    # Six snapshots on pages of five: two calls.
+    assert fake.request_counts()["ec2"]["DescribeSnapshots"] == 2

@@ -751,3 +751,19 @@ def test_an_exports_tags_follow_s3_object_tag_rules(
     # The same tags are ElastiCache tags on a copy, where S3's rules do not apply.
     if phrase in ("at most 10 tags", "not allowed: '#'", "not allowed: '!'"):
         assert failures(provider, tags=tags) == {}
+
+
+def test_copies_are_listed_as_user_snapshots_page_by_page(
+    fake: Control, provider: SnapshotProvider
+) -> None:
+    names = [
+        provider.create(checked(provider, source_snapshot_name="nightly")).id for _ in range(5)
+    ]
+    fake.reset()
+    fake.page_size("elasticache", 2)
+    assert SPEC.describe_many is not None
+    found = SPEC.describe_many(Context(SPEC, REGION, lambda _line: None), names)
+    assert all(found[name] is not None for name in names)
+    # Seven manual snapshots (two sources, five copies) on pages of two: the listing found
+    # every copy, none was read by name.
+    assert describes(fake) <= 4

@@ -495,17 +495,20 @@ def test_tags_reach_the_disk_snapshot_when_an_instance_snapshot_shares_its_name(
 # state `unknown` ---------------------------------------------------------------------------
 
 
-def disk_copy_turns_unknown(monkeypatch: pytest.MonkeyPatch, *, operation_running: bool) -> None:
-    """After the copy call, Lightsail reads the new disk snapshot as `unknown`."""
+def disk_copy_turns_unknown(monkeypatch: pytest.MonkeyPatch, *, operation_ended: bool) -> None:
+    """After the copy call, Lightsail reads the new disk snapshot as `unknown`; with
+    `operation_ended`, the copy operation has ended all the same."""
     backend = lightsail_backends[ACCOUNT][TARGET]
     original = lightsail._raise_failed_operations
 
     def then_unknown(subject: str, operations: Any, cleanup: Any) -> None:
         name = subject.split()[-1]
         backend.disk_snapshots[name].state = "unknown"
-        for operation in backend.get_operations(name):
-            operation.is_terminal = not operation_running
-            operation.status = "Started" if operation_running else "Succeeded"
+        if operation_ended:
+            for operation in backend.get_operations(name):
+                # The fake's operations follow their snapshot: this one no longer does.
+                operation.tracked = None
+                operation.status, operation.is_terminal = "Succeeded", True
         original(subject, operations, cleanup)
 
     monkeypatch.setattr(lightsail, "_raise_failed_operations", then_unknown)
@@ -514,7 +517,7 @@ def disk_copy_turns_unknown(monkeypatch: pytest.MonkeyPatch, *, operation_runnin
 def test_a_disk_snapshot_left_unknown_fails_and_is_deleted(
     fake: Control, copies: SnapshotProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    disk_copy_turns_unknown(monkeypatch, operation_running=False)
+    disk_copy_turns_unknown(monkeypatch, operation_ended=True)
     inputs = checked(copies, "data-dr", source_region=SOURCE, source_snapshot_name="data-manual")
     name = inputs["target_snapshot_name"]
     with pytest.raises(SnapshotFailed, match=rf"{name} reached the error state 'unknown'.*deleted"):
@@ -526,7 +529,7 @@ def test_a_disk_snapshot_left_unknown_fails_and_is_deleted(
 def test_a_disk_snapshot_unknown_while_its_copy_runs_is_waited_for(
     fake: Control, copies: SnapshotProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    disk_copy_turns_unknown(monkeypatch, operation_running=True)
+    disk_copy_turns_unknown(monkeypatch, operation_ended=False)
     fake.hold("lightsail", match="data-dr-*", reads=3)
     inputs = checked(copies, "data-dr", source_region=SOURCE, source_snapshot_name="data-manual")
     outs = copies.create(inputs).outs or {}
@@ -542,11 +545,13 @@ def test_failure_details_come_from_every_page_of_operations(
     backend = lightsail_backends[ACCOUNT][TARGET]
     inputs = checked(copies, **MANUAL, target_snapshot_name="web-paged")
     copies.create(inputs)
-    for _ in range(60):
-        client().tag_resource(resourceName="web-paged", tags=[{"key": "k", "value": "v"}])
-    # The oldest operation (the copy) failed: it comes last, after many pages of tagging.
-    oldest = min(backend.get_operations("web-paged"), key=lambda op: op.created_at)
-    oldest.fail("SnapshotCopyFailed", "source disk is unreadable")
+    for n in range(5):
+        client().tag_resource(resourceName="web-paged", tags=[{"key": "k", "value": str(n)}])
+    # Operations are listed oldest first: the newest, which failed, is on the last page.
+    newest = max(backend.get_operations("web-paged"), key=lambda op: op.seq)
+    newest.fail("TagFailed", "tagging service unavailable")
+    fake.page_size("lightsail", 2, action="GetOperationsForResource")
     ctx = Context(lightsail.COPY_SPEC, TARGET, lambda _line: None)
     detail = lightsail._failed_operations(ctx, "web-paged")
-    assert detail is not None and "SnapshotCopyFailed: source disk is unreadable" in detail
+    assert detail is not None and "TagFailed: tagging service unavailable" in detail
+    assert fake.request_counts()["lightsail"]["GetOperationsForResource"] == 3

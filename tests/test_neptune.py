@@ -8,13 +8,14 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-from moto.rds.models import rds_backends
+from moto.rds.models import RDSBackend, rds_backends
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_snapshots.engine import aws
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
 from pulumi_snapshots.engine.provider import AUTONAMED_KEY, NAME_KEY, SnapshotProvider
+from pulumi_snapshots.engine.spec import Context
 from pulumi_snapshots.neptune import SPEC
 from pulumi_snapshots.testing import fake_aws
 from pulumi_snapshots.testing.control import Control
@@ -406,3 +407,39 @@ def test_a_state_that_is_no_snapshot_failure_keeps_the_wait_going(
     fake.hold("neptune", match="graph-copy-*", reads=3)
     outs = provider.create(checked(provider, source_db_cluster_snapshot_identifier="nightly")).outs
     assert (outs or {})["status"] == "available"
+
+
+def test_a_batch_read_whose_filter_is_ignored_never_loses_a_copy(
+    fake: Control, provider: SnapshotProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    neptune = boto3.client("neptune", region_name=REGION)
+    for n in range(25):
+        neptune.create_db_cluster_snapshot(
+            DBClusterIdentifier="graph", DBClusterSnapshotIdentifier=f"other-{n:03d}"
+        )
+    copies = [
+        provider.create(
+            checked(
+                provider,
+                source_db_cluster_snapshot_identifier="nightly",
+                target_db_cluster_snapshot_identifier=f"zz-copy-{n}",
+            )
+        ).id
+        for n in range(2)
+    ]
+    # Neptune's model calls Filters "not currently supported": ignored, the listing holds
+    # every cluster snapshot of the region, page after page, the copies on the last one.
+    listed = RDSBackend.describe_db_cluster_snapshots
+
+    def ignoring_filters(
+        self: Any, cluster: Any, snapshot: Any, kind: Any = None, filters: Any = None
+    ) -> Any:
+        return listed(self, cluster, snapshot, kind, None)
+
+    monkeypatch.setattr(RDSBackend, "describe_db_cluster_snapshots", ignoring_filters)
+    fake.page_size("neptune", 20)
+    assert SPEC.describe_many is not None
+    found = SPEC.describe_many(Context(SPEC, REGION, lambda _line: None), copies)
+    for copy in copies:
+        got = found[copy]
+        assert got is not None and got.state == "available", copy

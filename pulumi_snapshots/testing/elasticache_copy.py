@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pulumi_snapshots.testing.state import hold_export
+
 if TYPE_CHECKING:
     from moto.core.responses import ActionResult
 
@@ -219,8 +221,6 @@ def _export(backend: Any, source: Any, target_name: str, bucket_name: str) -> An
     from moto.s3.models import s3_backends
     from moto.utilities.utils import get_partition
 
-    from pulumi_snapshots.testing import control
-
     s3 = s3_backends[backend.account_id][get_partition(backend.region_name)]
     try:
         bucket = s3.get_bucket(bucket_name)
@@ -250,7 +250,7 @@ def _export(backend: Any, source: Any, target_name: str, bucket_name: str) -> An
             for key in keys:
                 s3.put_object(bucket_name, key, RDB_BODY)
 
-    if not control.hold_export(backend.account_id, backend.region_name, target_name, source, write):
+    if not hold_export(backend.account_id, backend.region_name, target_name, source, write):
         write(True)
     return source
 

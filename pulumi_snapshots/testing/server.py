@@ -102,13 +102,13 @@ class _Served:
 
     def client(self: _HasEndpoint, service: str, region: str = "us-east-1") -> Any:
         """A boto3 client of `service` in `region` pointed at this server."""
-        from pulumi_snapshots.testing import fake_client
+        from pulumi_snapshots.testing.environment import fake_client
 
         return fake_client(service, region, self.endpoint)
 
     def environment(self: _HasEndpoint, **extra: str) -> dict[str, str]:
         """Environment for another process (such as the provider host) to use this server."""
-        from pulumi_snapshots.testing import server_environment
+        from pulumi_snapshots.testing.environment import server_environment
 
         return server_environment(self.endpoint, **extra)
 
