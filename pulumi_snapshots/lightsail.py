@@ -378,10 +378,10 @@ def _copy_describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
 
 
 def _copy_live(ctx: Context, id_: str, kind: str, s: Mapping[str, Any]) -> Live:
-    origin = s.get("fromInstanceName") or s.get("fromDiskName")
     state = s.get("state")
     if state == UNKNOWN:
         state, s = _settle_unknown(ctx, id_, s)
+    origin = s.get("fromInstanceName") or s.get("fromDiskName")
     return Live(
         id=id_,
         state=state,
