@@ -8,7 +8,14 @@ from typing import Any
 from pulumi_snapshots.testing import elasticache_copy
 from pulumi_snapshots.testing.backends import TRACKER, kinds
 from pulumi_snapshots.testing.paging import PAGE_SIZES
-from pulumi_snapshots.testing.state import STATE, Then, service_key
+from pulumi_snapshots.testing.state import (
+    STATE,
+    Counts,
+    ErrorCounts,
+    Then,
+    check_account,
+    service_key,
+)
 
 __all__ = ["LocalControl", "account_id"]
 
@@ -31,12 +38,29 @@ class LocalControl:
         reads: int | None = None,
         seconds: float | None = None,
         then: Then = "usable",
+        account: str | None = None,
     ) -> None:
         # Everything that exists now predates the rule and must never be held by it.
-        STATE.add_rule(service, match, reads, seconds, then, before=TRACKER.sweep)
+        STATE.add_rule(service, match, reads, seconds, then, account=account, before=TRACKER.sweep)
 
-    def throttle(self, service: str, action: str, count: int) -> None:
-        STATE.add_throttle(service, action, count)
+    def throttle(
+        self, service: str, action: str, count: int, *, account: str | None = None
+    ) -> None:
+        STATE.add_throttle(service, action, count, account=account)
+
+    def fail(
+        self,
+        service: str,
+        action: str,
+        count: int,
+        *,
+        status: int = 500,
+        account: str | None = None,
+    ) -> None:
+        STATE.add_failure(service, action, count, status, account=account)
+
+    def expire_credentials(self, access_key_id: str) -> None:
+        STATE.expire(access_key_id)
 
     def use_manual_clock(self) -> None:
         STATE.use_manual_clock()
@@ -47,23 +71,32 @@ class LocalControl:
     def page_size(self, service: str, size: int | None, *, action: str | None = None) -> None:
         PAGE_SIZES.set(service_key(service), size, action)
 
-    def request_counts(self) -> dict[str, dict[str, int]]:
-        return STATE.counts_copy()
+    def request_counts(self, account: str | None = None) -> Counts:
+        return STATE.counts_copy(account)
+
+    def error_counts(self, account: str | None = None) -> ErrorCounts:
+        return STATE.errors_copy(account)
 
     def reset(self) -> None:
         STATE.reset()
         PAGE_SIZES.reset()
 
     def seed_elasticache_snapshot(
-        self, name: str, region: str, engine: str = "redis", *, num_node_groups: int = 1
+        self,
+        name: str,
+        region: str,
+        engine: str = "redis",
+        *,
+        num_node_groups: int = 1,
+        account: str | None = None,
     ) -> dict[str, Any]:
-        account = account_id()
+        owner = check_account(account) or account_id()
         (kind,) = kinds("elasticache")
         with STATE.lock, STATE.exempting():
             snapshot = elasticache_copy.seed_snapshot(
-                account, region, name, engine=engine, num_node_groups=num_node_groups
+                owner, region, name, engine=engine, num_node_groups=num_node_groups
             )
             # Seen now, as a source that predates every rule, whether or not the mapping is
             # watched yet.
-            TRACKER.observe(kind, account, region, name, snapshot)
+            TRACKER.observe(kind, owner, region, name, snapshot)
         return elasticache_copy.describe(snapshot)

@@ -58,7 +58,10 @@ class ControlMiddleware:
         except ValueError:
             length = 0
         body = environ["wsgi.input"].read(length) if length > 0 else b""
-        status, payload = handle_control_request(environ.get("REQUEST_METHOD", "GET"), path, body)
+        query = environ.get("QUERY_STRING", "")
+        status, payload = handle_control_request(
+            environ.get("REQUEST_METHOD", "GET"), f"{path}?{query}" if query else path, body
+        )
         data = json.dumps(payload).encode()
         reason = {200: "OK", 400: "Bad Request", 404: "Not Found"}.get(status, "Error")
         start_response(

@@ -1,9 +1,11 @@
-"""The fake's steering state: hold rules, held snapshots, pending throttles, request counts and
-the clock that holds by seconds read.
+"""The fake's steering state: hold rules, held snapshots, pending throttles and failures,
+expired credentials, request and error counts, and the clock that holds by seconds read.
 
 Pure bookkeeping: nothing here knows moto. :mod:`.backends` finds snapshots on moto's backends
-and hands them to :meth:`State.hold`; :mod:`.hook` counts requests and asks for throttles.
-Everything is process-wide, as moto's backends are, and guarded by one re-entrant lock.
+and hands them to :meth:`State.hold`; :mod:`.hook` counts requests and asks what to answer.
+Rules, throttles, failures and counts can be limited to one AWS account (the account moto
+serves a request in, which assumed-role credentials from its STS decide). Everything is
+process-wide, as moto's backends are, and guarded by one re-entrant lock.
 """
 
 from __future__ import annotations
@@ -19,15 +21,20 @@ from typing import Any, Literal, cast
 from pulumi_snapshots.testing.clock import Clock, ManualClock, SystemClock
 
 __all__ = [
+    "FAILURE_STATUSES",
     "HOLD_SERVICES",
     "STATE",
     "THROTTLE_SERVICES",
+    "Counts",
+    "ErrorCounts",
     "Rule",
     "State",
     "Then",
+    "check_account",
     "hold_export",
     "hold_service",
     "service_key",
+    "steered_service",
 ]
 
 Then = Literal["usable", "error"]
@@ -36,11 +43,46 @@ Then = Literal["usable", "error"]
 HOLD_SERVICES = ("ec2", "neptune", "elasticache", "lightsail")
 THROTTLE_SERVICES = (*HOLD_SERVICES, "sts")
 _ALIASES = {"rds": "neptune"}
+#: HTTP statuses ``fail`` answers with: the transient server errors AWS documents.
+FAILURE_STATUSES = (500, 503)
+_ANY = "*"
+
+Counts = dict[str, dict[str, int]]
+ErrorCounts = dict[str, dict[str, dict[str, int]]]
 
 
 def service_key(service: str) -> str:
     """The key a service is known by in holds, throttles and counts ("rds" -> "neptune")."""
     return _ALIASES.get(service, service)
+
+
+def check_account(account: str | None) -> str | None:
+    """`account` if it is None or a 12-digit AWS account id; ValueError otherwise."""
+    if account is not None and (
+        not isinstance(account, str) or len(account) != 12 or not account.isdigit()
+    ):
+        raise ValueError(f"account must be a 12-digit AWS account id, got {account!r}")
+    return account
+
+
+def _action(action: str) -> str:
+    if not isinstance(action, str) or not action:
+        raise ValueError("action must be an API action name such as DescribeSnapshots")
+    return action
+
+
+def _count(count: int) -> int:
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError("count must be an integer >= 0")
+    return count
+
+
+def steered_service(service: str) -> str:
+    """`service` as a throttle/failure key; ValueError for a service the fake does not steer."""
+    key = service_key(service)
+    if key not in THROTTLE_SERVICES:
+        raise ValueError(f"service must be one of {list(THROTTLE_SERVICES)}, got {service!r}")
+    return key
 
 
 def hold_service(service: str) -> str:
@@ -61,10 +103,13 @@ class Rule:
     seconds: float | None
     then: Then
     seq: int
+    account: str | None = None
 
-    def matches(self, service: str, names: tuple[str, ...]) -> bool:
-        return service == self.service and any(
-            fnmatch.fnmatchcase(name.lower(), self.pattern) for name in names
+    def matches(self, service: str, names: tuple[str, ...], account: str) -> bool:
+        return (
+            service == self.service
+            and self.account in (None, account)
+            and any(fnmatch.fnmatchcase(name.lower(), self.pattern) for name in names)
         )
 
 
@@ -101,13 +146,17 @@ class _Held:
 
 
 class State:
-    """Hold rules, held snapshots, throttles and counts, behind one lock."""
+    """Hold rules, held snapshots, throttles, failures, expired keys and counts, behind one
+    lock. Keys of throttles and failures end with an account id or "*" (every account)."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.rules: list[Rule] = []
-        self.throttles: dict[tuple[str, str], int] = {}
-        self.counts: dict[str, dict[str, int]] = {}
+        self.throttles: dict[tuple[str, str, str], int] = {}
+        self.failures: dict[tuple[str, str, str], tuple[int, int]] = {}
+        self.expired: set[str] = set()
+        self.counts: dict[tuple[str, str, str], int] = {}
+        self.errors: dict[tuple[str, str, str, str], int] = {}
         self.held: list[_Held] = []
         self.clock: Clock = SystemClock()
         self.seq = itertools.count(1)
@@ -123,11 +172,13 @@ class State:
         seconds: float | None,
         then: str,
         *,
+        account: str | None = None,
         before: Callable[[str], None] | None = None,
     ) -> None:
         """Add a hold rule after checking its arguments; `before(service)` runs first, under
         the lock (to note every snapshot that predates the rule)."""
         service = hold_service(service)
+        check_account(account)
         if not isinstance(match, str) or not match:
             raise ValueError("match must be a non-empty glob")
         if (reads is None) == (seconds is None):
@@ -153,13 +204,15 @@ class State:
                     float(seconds) if seconds is not None else None,
                     cast(Then, then),
                     next(self.seq),
+                    account,
                 )
             )
 
-    def rule_for(self, service: str, names: tuple[str, ...]) -> Rule | None:
-        """The newest rule that holds a snapshot of `service` with one of `names`."""
+    def rule_for(self, service: str, names: tuple[str, ...], account: str) -> Rule | None:
+        """The newest rule that holds a snapshot of `service` in `account` with one of
+        `names`."""
         for rule in reversed(self.rules):
-            if rule.matches(service, names):
+            if rule.matches(service, names, account):
                 return rule
         return None
 
@@ -177,48 +230,114 @@ class State:
         finally:
             self._exempt.active = False
 
-    # ------------------------------------------------------------------- throttles
+    # ------------------------------------------------- throttles, failures, expired keys
 
-    def add_throttle(self, service: str, action: str, count: int) -> None:
-        """Fail the next `count` calls of `action` to `service` with its throttling error."""
-        service = service_key(service)
-        if service not in THROTTLE_SERVICES:
-            raise ValueError(f"service must be one of {list(THROTTLE_SERVICES)}, got {service!r}")
-        if not isinstance(action, str) or not action:
-            raise ValueError("action must be an API action name such as DescribeSnapshots")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValueError("count must be an integer >= 0")
+    def add_throttle(
+        self, service: str, action: str, count: int, *, account: str | None = None
+    ) -> None:
+        """Fail the next `count` calls of `action` to `service` (in `account`, or in any)
+        with its throttling error."""
+        key = (steered_service(service), _action(action), check_account(account) or _ANY)
+        _count(count)
         with self.lock:
-            self.throttles[(service, action)] = count
+            self.throttles[key] = count
 
-    def take_throttle(self, service: str, action: str) -> bool:
+    def take_throttle(self, service: str, action: str, account: str) -> bool:
         """Whether this call of `action` is throttled (using up one pending throttle)."""
         with self.lock:
-            remaining = self.throttles.get((service, action), 0)
-            if remaining <= 0:
-                return False
-            self.throttles[(service, action)] = remaining - 1
-            return True
+            for key in ((service, action, account), (service, action, _ANY)):
+                remaining = self.throttles.get(key, 0)
+                if remaining > 0:
+                    self.throttles[key] = remaining - 1
+                    return True
+            return False
+
+    def add_failure(
+        self,
+        service: str,
+        action: str,
+        count: int,
+        status: int = 500,
+        *,
+        account: str | None = None,
+    ) -> None:
+        """Fail the next `count` calls of `action` to `service` (in `account`, or in any)
+        with a transient server error of HTTP `status`."""
+        key = (steered_service(service), _action(action), check_account(account) or _ANY)
+        _count(count)
+        if status not in FAILURE_STATUSES:
+            raise ValueError(f"status must be one of {list(FAILURE_STATUSES)}, got {status!r}")
+        with self.lock:
+            self.failures[key] = (count, status)
+
+    def take_failure(self, service: str, action: str, account: str) -> int | None:
+        """The HTTP status this call of `action` fails with (using up one pending failure),
+        or None."""
+        with self.lock:
+            for key in ((service, action, account), (service, action, _ANY)):
+                remaining, status = self.failures.get(key, (0, 0))
+                if remaining > 0:
+                    self.failures[key] = (remaining - 1, status)
+                    return status
+            return None
+
+    def expire(self, access_key_id: str) -> None:
+        """Treat every request signed with `access_key_id` as signed with expired credentials."""
+        if not isinstance(access_key_id, str) or not access_key_id:
+            raise ValueError("access_key_id must be an access key id such as ASIA...")
+        with self.lock:
+            self.expired.add(access_key_id)
+
+    def is_expired(self, access_key_id: str) -> bool:
+        with self.lock:
+            return access_key_id in self.expired
 
     # ---------------------------------------------------------------------- counts
 
-    def count(self, service: str, action: str) -> None:
-        """Count one request of `action` to `service`."""
+    def count(self, account: str, service: str, action: str) -> None:
+        """Count one request of `action` to `service` in `account`."""
         with self.lock:
-            actions = self.counts.setdefault(service, {})
-            actions[action] = actions.get(action, 0) + 1
+            key = (account, service, action)
+            self.counts[key] = self.counts.get(key, 0) + 1
 
-    def counts_copy(self) -> dict[str, dict[str, int]]:
+    def count_error(self, account: str, service: str, action: str, code: str) -> None:
+        """Count one error the fake answered itself (throttling, failure, validation...)."""
         with self.lock:
-            return {service: dict(actions) for service, actions in self.counts.items()}
+            key = (account, service, action, code)
+            self.errors[key] = self.errors.get(key, 0) + 1
+
+    def counts_copy(self, account: str | None = None) -> Counts:
+        """Requests by service and action, of `account` or of every account."""
+        check_account(account)
+        out: Counts = {}
+        with self.lock:
+            for (counted, service, action), number in self.counts.items():
+                if account in (None, counted):
+                    actions = out.setdefault(service, {})
+                    actions[action] = actions.get(action, 0) + number
+        return out
+
+    def errors_copy(self, account: str | None = None) -> ErrorCounts:
+        """The fake's own errors by service, action and code, of `account` or of every one."""
+        check_account(account)
+        out: ErrorCounts = {}
+        with self.lock:
+            for (counted, service, action, code), number in self.errors.items():
+                if account in (None, counted):
+                    codes = out.setdefault(service, {}).setdefault(action, {})
+                    codes[code] = codes.get(code, 0) + number
+        return out
 
     def reset(self) -> None:
-        """Forget rules, throttles and counts, and go back to the system clock (held
-        snapshots keep their hold and the clock they started on)."""
+        """Forget rules, throttles, failures, expired keys and counts, and go back to the
+        system clock (held snapshots keep their hold and the clock they started on)."""
         with self.lock:
             self.rules.clear()
             self.throttles.clear()
+            self.failures.clear()
+            self.expired.clear()
             self.counts.clear()
+            self.errors.clear()
             self.clock = SystemClock()
 
     # ----------------------------------------------------------------------- clock
@@ -238,12 +357,12 @@ class State:
                 raise ValueError("the fake reads the system clock: call use_manual_clock first")
             return clock.advance(seconds)
 
+    # ----------------------------------------------------------------------- holds
+
     def forget_held(self) -> None:
         """Drop every hold (used when moto's backends are reset)."""
         with self.lock:
             self.held.clear()
-
-    # ----------------------------------------------------------------------- holds
 
     def hold(
         self,
@@ -262,7 +381,7 @@ class State:
         with self.lock:
             if self.exempt:
                 return False
-            rule = self.rule_for(service, match or names)
+            rule = self.rule_for(service, match or names, account_id)
             if rule is None:
                 return False
             self.held.append(

@@ -23,7 +23,7 @@ from typing import Any
 import botocore.session
 from botocore.model import OperationModel, OperationNotFoundError, ServiceModel
 
-from pulumi_snapshots.testing.errors import Response, error_response
+from pulumi_snapshots.testing.errors import Error
 from pulumi_snapshots.testing.modelcheck import Problem, check
 from pulumi_snapshots.testing.wire import parse_query
 
@@ -82,14 +82,14 @@ def _message(service: str, problems: list[Problem]) -> str:
     return text
 
 
-def check_request(service: str, action: str, values: dict[str, str]) -> Response | None:
+def check_request(service: str, action: str, values: dict[str, str]) -> Error | None:
     """The validation error `service` answers a bad request with; None for a valid one."""
     problems = request_problems(service, action, values)
     if not problems:
         return None
     missing_code, invalid_code = _CODES[service]
     code = missing_code if problems[0].missing else invalid_code
-    return error_response(service, 400, code, _message(service, problems))
+    return 400, code, _message(service, problems)
 
 
 def query_values(response: Any) -> dict[str, str]:
