@@ -18,8 +18,13 @@ from pulumi_snapshots.engine.validation import TagRules
 
 INSTANCE_ID = re.compile(r"^i-([0-9a-f]{8}|[0-9a-f]{17})$")
 VOLUME_ID = re.compile(r"^vol-([0-9a-f]{8}|[0-9a-f]{17})$")
-FILTER_VALUES = 200
-"""Values one describe_snapshots filter takes."""
+FILTER_VALUES = 100
+"""Snapshot ids per describe_snapshots filter: half of EC2's 200 values per filter, which
+some requests already fail at."""
+PAGE_SIZE = 1000
+"""describe_snapshots' MaxResults: 5 to 1,000; paginated reads are throttled less."""
+MAX_EXCLUDED_VOLUMES = 40
+"""ExcludeDataVolumeIds: "You can specify up to 40 volume IDs per request" (the model)."""
 
 TAGS = TagApi(
     add="create_tags",
@@ -59,7 +64,13 @@ class Ec2MultiVolumeSnapshotInputs(Inputs):
         if bad:
             raise ValueError(f"{bad} are not volume ids (vol- then 8 or 17 lowercase hex digits)")
         # Order carries no meaning to EC2: sort so that reordering is no change.
-        return sorted(set(value))
+        volumes = sorted(set(value))
+        if len(volumes) > MAX_EXCLUDED_VOLUMES:
+            raise ValueError(
+                f"at most {MAX_EXCLUDED_VOLUMES} volume ids can be excluded per request, "
+                f"got {len(volumes)}"
+            )
+        return volumes
 
 
 def _members(id_: str) -> list[str]:
@@ -89,17 +100,24 @@ def _create(ctx: Context, m: Ec2MultiVolumeSnapshotInputs) -> str:
 
 
 def _find(ctx: Context, snapshot_ids: list[str], subject: str) -> dict[str, Mapping[str, Any]]:
+    """The account's own snapshots among `snapshot_ids`, read page by page."""
     found: dict[str, Mapping[str, Any]] = {}
     for start in range(0, len(snapshot_ids), FILTER_VALUES):
-        # A filter, unlike SnapshotIds, lists what still exists instead of failing on the missing.
-        page = ctx.call(
-            "describe_snapshots",
-            subject,
-            Filters=[
+        # A filter, unlike SnapshotIds, lists what still exists instead of failing on the
+        # missing, and unlike SnapshotIds it can be paginated.
+        params: dict[str, Any] = {
+            "OwnerIds": ["self"],
+            "Filters": [
                 {"Name": "snapshot-id", "Values": snapshot_ids[start : start + FILTER_VALUES]}
             ],
-        )["Snapshots"]
-        found.update({s["SnapshotId"]: s for s in page})
+            "MaxResults": PAGE_SIZE,
+        }
+        while True:
+            page = ctx.call("describe_snapshots", subject, **params)
+            found.update({s["SnapshotId"]: s for s in page.get("Snapshots") or ()})
+            if not page.get("NextToken"):
+                break
+            params["NextToken"] = page["NextToken"]
     return found
 
 

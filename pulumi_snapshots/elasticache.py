@@ -26,28 +26,84 @@ from pulumi_snapshots.engine import (
 )
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError
 from pulumi_snapshots.engine.provider import VISIBILITY_GRACE_SECONDS
-from pulumi_snapshots.engine.validation import name_pattern_check
 
-TAGS = TagApi(
+
+@dataclass(frozen=True)
+class CopyOrExportTags(TagApi):
+    """ElastiCache's tagging for a copy (its ARN); S3 object tagging for an export's objects
+    (`s3://bucket/key` targets)."""
+
+    def apply(
+        self,
+        ctx: Context,
+        target: str | Sequence[str],
+        subject: str,
+        add: Mapping[str, str],
+        remove: Sequence[str],
+    ) -> None:
+        """Add or overwrite `add` and remove `remove`, on the copy or on every object."""
+        if isinstance(target, str):
+            super().apply(ctx, target, subject, add, remove)
+            return
+        for uri in target:
+            bucket, key = _split_s3_uri(uri)
+            # PutObjectTagging replaces the whole set: keep the tags this resource does not own.
+            tags = _object_tags(ctx, bucket, key, subject)
+            tags = {k: v for k, v in tags.items() if k not in remove} | dict(add)
+            ctx.call(
+                "put_object_tagging",
+                subject,
+                service="s3",
+                Bucket=bucket,
+                Key=key,
+                Tagging={"TagSet": S3_TAGS.to_list(tags)},
+            )
+
+
+TAGS = CopyOrExportTags(
     add="add_tags_to_resource",
     remove="remove_tags_from_resource",
     target_param="ResourceName",
 )
+S3_TAGS = TagApi(add="put_object_tagging", remove="delete_object_tagging", target_param="Key")
+"""S3's tag list form (Key/Value), for object tags."""
 
 SNAPSHOT_RULES = "ElastiCache snapshot naming rules"
+TARGET_RULES = "ElastiCache target names; a copy's also follow the snapshot naming rules"
 BUCKET_RULES = "S3 bucket naming rules"
 BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 MAX_KMS_KEY_ID = 2048
 LIST_PAGE = 50
-"""Snapshots one describe_snapshots page holds at most."""
+"""Snapshots one describe_snapshots page holds at most (MaxRecords: 20 to 50)."""
+USER_SNAPSHOTS = "user"
+"""describe_snapshots' SnapshotSource for manual snapshots (the model: `system` or `user`)."""
+MAX_COPY_NAME = 255
+MAX_EXPORT_NAME = 1000
+"""An export's name: "between 1 and 1,000 characters and able to be UTF-8 encoded"."""
+MAX_S3_KEY_BYTES = 1024
+SHORTEST_OBJECT_SUFFIX = len("-1.rdb")
+SHARD_ID = r"\d{1,4}"
+"""What ElastiCache appends to an export's name, `-<id>.rdb`: a node group id (the model's
+`AllowedNodeGroupId`: 1 to 4 digits, ElastiCache's 4-digit id or one the user chose) or the
+node id of a cluster without shards (`0001`)."""
+
+# S3 object tags: at most 10 per object, keys of 1 to 128 and values of up to 256 characters
+# (counted in UTF-16), letters, digits, spaces and + - = . _ : / @, no `aws:` keys.
+S3_TAG_RULES = TagRules(
+    max_key=128,
+    max_value=256,
+    forbidden_prefixes=("aws:",),
+    extra_characters="+-=._:/@",
+    max_tags=10,
+)
 
 
 class ElastiCacheSnapshotCopyInputs(Inputs):
     """Inputs of `ElastiCacheSnapshotCopy`, with the rules of `copy_snapshot`."""
 
     # ElastiCache tags: keys of 1 to 128 characters, values of up to 256, no `aws:` keys,
-    # at most 50 tags on a resource.
+    # at most 50 tags on a resource. An export's tags are S3 object tags (`cross_checks`).
     tag_rules = TagRules(max_key=128, max_value=256, forbidden_prefixes=("aws:",), max_tags=50)
 
     source_snapshot_name: str
@@ -67,20 +123,16 @@ class ElastiCacheSnapshotCopyInputs(Inputs):
     @field_validator("target_snapshot_name")
     @classmethod
     def _target(cls, value: str | None) -> str | None:
+        # What both a copy and an export accept; the rules of each are in `cross_checks`.
         if value is None:
             return None
-        try:
-            return name_pattern_check(
-                value,
-                min_len=1,
-                max_len=255,
-                allowed=r"[A-Za-z0-9-]",
-                first_letter=True,
-                no_trailing_hyphen=True,
-                no_double_hyphen=True,
-            )
-        except ValueError as exc:
-            raise ValueError(f"{exc} ({SNAPSHOT_RULES})") from None
+        # ElastiCache stores the name in lower case: so does the resource, so that its id is
+        # the name AWS has.
+        value = value.lower()
+        problems = export_name_problems(value)
+        if problems:
+            raise ValueError(f"{value!r} " + ", ".join(problems) + f" ({TARGET_RULES})")
+        return value
 
     @field_validator("target_bucket")
     @classmethod
@@ -103,20 +155,79 @@ class ElastiCacheSnapshotCopyInputs(Inputs):
         return value
 
     def cross_checks(self) -> Iterable[tuple[str, str]]:
-        """Tags need an ElastiCache snapshot; a copy needs a name of its own."""
+        """A copy's name follows the snapshot naming rules and differs from its source's; an
+        export's tags follow S3's object tag rules."""
+        target = self.target_snapshot_name
+        if self.target_bucket is None and target is not None:
+            problems = copy_name_problems(target)
+            if problems:
+                yield (
+                    "target_snapshot_name",
+                    f"{target!r} {', '.join(problems)} ({SNAPSHOT_RULES})",
+                )
+            elif target == self.source_snapshot_name.lower():
+                yield (
+                    "target_snapshot_name",
+                    "must differ from source_snapshot_name: ElastiCache snapshot names are "
+                    "unique (only an export to S3 may reuse the source's name)",
+                )
         if self.target_bucket is not None and self.tags:
-            yield (
-                "tags",
-                "cannot be set together with target_bucket: an export creates no ElastiCache "
-                "snapshot to tag, only .rdb objects in the bucket (use the bucket's own "
-                "tagging, lifecycle or prefix rules for them)",
+            problems = s3_tag_problems(self.tags)
+            if problems:
+                yield (
+                    "tags",
+                    "; ".join(problems) + " (an export's tags are S3 object tags on its objects)",
+                )
+
+
+def copy_name_problems(name: str) -> list[str]:
+    """The naming rules of an ElastiCache snapshot that `name` breaks: letters, digits and
+    hyphens, starting with a letter, no two hyphens in a row and none at the end."""
+    problems: list[str] = []
+    if not 1 <= len(name) <= MAX_COPY_NAME:
+        problems.append(f"must be 1 to {MAX_COPY_NAME} characters long (got {len(name)})")
+    bad = sorted({c for c in name if not re.fullmatch(r"[a-z0-9-]", c)})
+    if bad:
+        problems.append(f"has characters that are not allowed: {''.join(bad)!r}")
+    if name and not (name[0].isascii() and name[0].isalpha()):
+        problems.append("must start with a letter")
+    if name.endswith("-"):
+        problems.append("must not end with a hyphen")
+    if "--" in name:
+        problems.append("must not contain two consecutive hyphens")
+    return problems
+
+
+def export_name_problems(name: str) -> list[str]:
+    """The rules of an export's name that `name` breaks: 1 to 1,000 characters that UTF-8 can
+    encode, short enough for S3 keys (1,024 bytes) once ElastiCache appends `-<id>.rdb`."""
+    problems: list[str] = []
+    if not 1 <= len(name) <= MAX_EXPORT_NAME:
+        problems.append(f"must be 1 to {MAX_EXPORT_NAME} characters long (got {len(name)})")
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        problems.append("must be text that UTF-8 can encode")
+    else:
+        if size + SHORTEST_OBJECT_SUFFIX > MAX_S3_KEY_BYTES:
+            problems.append(
+                f"must leave room for `-<id>.rdb` in S3's {MAX_S3_KEY_BYTES}-byte object keys "
+                f"(it is {size} bytes in UTF-8)"
             )
-        if self.target_bucket is None and self.target_snapshot_name == self.source_snapshot_name:
-            yield (
-                "target_snapshot_name",
-                "must differ from source_snapshot_name: ElastiCache snapshot names are unique "
-                "(only an export to S3 may reuse the source's name)",
-            )
+    return problems
+
+
+def s3_tag_problems(tags: Mapping[str, str]) -> list[str]:
+    """Every S3 object tag rule that `tags` break (S3 counts lengths in UTF-16 units)."""
+    problems = S3_TAG_RULES.violations(tags)
+    for label, text, limit in (
+        *((f"tag key {k!r}", k, S3_TAG_RULES.max_key) for k in tags),
+        *((f"tag value of {k!r}", v, S3_TAG_RULES.max_value) for k, v in tags.items()),
+    ):
+        # Characters beyond the Basic Multilingual Plane take two UTF-16 units.
+        if len(text) <= limit < len(text.encode("utf-16-le")) // 2:
+            problems.append(f"{label} must be at most {limit} UTF-16 units")
+    return problems
 
 
 def bucket_name_problems(name: str) -> list[str]:
@@ -229,8 +340,9 @@ def _describe(ctx: Context, id_: str) -> Live | None:
     bucket = _bucket(ctx, id_)
     if bucket is not None:
         return _describe_export(ctx, id_, bucket)
-    found = ctx.call("describe_snapshots", _subject(id_), SnapshotName=id_)["Snapshots"]
-    return _copy_live(id_, found[0]) if found else None
+    # Names are stored in lower case: a lookup may name the copy in another case.
+    found = ctx.call("describe_snapshots", _subject(id_), SnapshotName=id_.lower())["Snapshots"]
+    return _copy_live(str(found[0].get("SnapshotName") or id_), found[0]) if found else None
 
 
 def _describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
@@ -246,7 +358,7 @@ def _describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
     if len(copies) > 1:
         # Copies are manual snapshots: list those, for as many pages as describing the copies
         # still missing one by one would cost.
-        params: dict[str, Any] = {"SnapshotSource": "manual", "MaxRecords": LIST_PAGE}
+        params: dict[str, Any] = {"SnapshotSource": USER_SNAPSHOTS, "MaxRecords": LIST_PAGE}
         pages = 0
         while copies and pages < len(copies):
             page = ctx.call(
@@ -321,12 +433,13 @@ def _describe_export(ctx: Context, id_: str, bucket: str) -> Live | None:
 
 
 def _export_live(id_: str, bucket: str, state: str, keys: list[str]) -> Live:
-    # An export is objects in S3: the outputs that describe an ElastiCache snapshot are None.
+    # An export is objects in S3: the outputs that describe an ElastiCache snapshot are None,
+    # and its tags are the objects' tags.
     return Live(
         id=id_,
         state=state,
-        tags={},
-        tag_target=id_,
+        tags=None,
+        tag_target=[f"s3://{bucket}/{key}" for key in keys],
         outputs={
             "arn": None,
             "snapshot_status": state,
@@ -353,8 +466,8 @@ def _source_status(ctx: Context, source: str, subject: str) -> str | None:
 
 
 def _object_keys(ctx: Context, bucket: str, target: str, subject: str) -> list[str]:
-    """The keys of the export's objects, `<target>-NNNN.rdb`, sorted."""
-    exact = re.compile(re.escape(target) + r"-\d{4}\.rdb")
+    """The keys of the export's objects, `<target>-<shard id>.rdb`, sorted."""
+    exact = re.compile(re.escape(target) + "-" + SHARD_ID + r"\.rdb")
     keys: list[str] = []
     params: dict[str, Any] = {"Bucket": bucket, "Prefix": f"{target}-"}
     while True:
@@ -366,8 +479,26 @@ def _object_keys(ctx: Context, bucket: str, target: str, subject: str) -> list[s
 
 
 def _read_tags(ctx: Context, live: Live) -> dict[str, str]:
-    listed = ctx.call("list_tags_for_resource", _subject(live.id), ResourceName=live.tag_target)
-    return TAGS.from_list(listed.get("TagList"))
+    """A copy's tags; for an export, the tags that every one of its objects has."""
+    subject = _subject(live.id)
+    if isinstance(live.tag_target, str):
+        listed = ctx.call("list_tags_for_resource", subject, ResourceName=live.tag_target)
+        return TAGS.from_list(listed.get("TagList"))
+    common: dict[str, str] | None = None
+    for uri in live.tag_target:
+        tags = _object_tags(ctx, *_split_s3_uri(uri), subject)
+        common = tags if common is None else {k: v for k, v in common.items() if tags.get(k) == v}
+    return common or {}
+
+
+def _object_tags(ctx: Context, bucket: str, key: str, subject: str) -> dict[str, str]:
+    found = ctx.call("get_object_tagging", subject, service="s3", Bucket=bucket, Key=key)
+    return S3_TAGS.from_list(found.get("TagSet"))
+
+
+def _split_s3_uri(uri: str) -> tuple[str, str]:
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    return bucket, key
 
 
 def _delete(ctx: Context, id_: str) -> None:
@@ -384,7 +515,7 @@ def _delete(ctx: Context, id_: str) -> None:
     if _source_status(ctx, flight.source, subject) == "exporting":
         raise SnapshotError(
             f"ElastiCache is still exporting {flight.source} and an export cannot be "
-            f"cancelled: its objects {target}-NNNN.rdb may still appear in s3://{bucket}"
+            f"cancelled: its objects {target}-<shard id>.rdb may still appear in s3://{bucket}"
         )
 
 
@@ -414,10 +545,11 @@ def _failure_detail(ctx: Context, id_: str) -> str | None:
     if flight.source_status is None:
         return (
             f"the source snapshot {flight.source} disappeared during the export, and no "
-            f"{target}-NNNN.rdb object was written to s3://{bucket}"
+            f"{target}-<shard id>.rdb object was written to s3://{bucket}"
         )
     return (
-        f"ElastiCache finished exporting {flight.source} but wrote no {target}-NNNN.rdb object "
+        f"ElastiCache finished exporting {flight.source} but wrote no {target}-<shard id>.rdb "
+        "object "
         f"to s3://{bucket}: check that the bucket is in {ctx.region} and that its policy "
         "grants ElastiCache access"
     )
@@ -436,6 +568,9 @@ SPEC = ResourceSpec(
     failed_states=frozenset({"failed"}),
     not_found_codes=frozenset({"SnapshotNotFoundFault", "NoSuchBucket"}),
     tag_api=TAGS,
+    # A copy's tags go with the copy request as well (tag-on-create policies see them); an
+    # export's objects exist only once it is done, so tags are applied after the wait.
+    tags_on_create=False,
     name_input="target_snapshot_name",
     name_rule=NameRule(max_length=255, lowercase=True, starts_with_letter=True),
     # A copy's name is unique among the region's snapshots, an export's within its bucket.
@@ -462,7 +597,7 @@ class ElastiCacheSnapshotCopyArgs:
     region: pulumi.Input[str] | None = None
     """Region of the source snapshot, the copy and the bucket."""
     tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
-    """Tags of the copy (not allowed with `target_bucket`)."""
+    """Tags of the copy; for an export, S3 object tags of its objects (at most 10)."""
     timeout_minutes: pulumi.Input[float] | None = None
     """How long create waits for the copy or export to finish (default 120)."""
 
@@ -473,12 +608,15 @@ class ElastiCacheSnapshotCopy(SnapshotResource, module="snapshots", name="Elasti
     Without `target_bucket`, the copy is an ElastiCache snapshot: create waits until it is
     `available`, a copy that fails is deleted and the error says why, and tags update in place.
 
-    With `target_bucket`, the snapshot is exported as `<target_snapshot_name>-NNNN.rdb` objects
-    (one per shard) into the bucket, which must be in the same region and grant ElastiCache
-    access. The resource owns those objects: `exported_object_keys` lists them, a refresh reads
-    them back (all gone means deleted) and delete removes them. `arn`, `engine`,
-    `engine_version`, `cache_node_type` and `snapshot_source` are None for an export, and it
-    takes no `tags`. A lookup with `get()` finds copies only: an export is known by its bucket.
+    With `target_bucket`, the snapshot is exported as `<target_snapshot_name>-<shard id>.rdb`
+    objects (one per shard) into the bucket, which must be in the same region and grant
+    ElastiCache access. The resource owns those objects: `exported_object_keys` lists them, a
+    refresh reads them back (all gone means deleted) and delete removes them. Its `tags` are S3
+    object tags on those objects. `arn`, `engine`, `engine_version`, `cache_node_type` and
+    `snapshot_source` are None for an export. A lookup with `get()` finds copies only: an export
+    is known by its bucket.
+
+    ElastiCache stores `target_snapshot_name` in lower case, and so does the resource.
 
     Every input change other than `tags` and `timeout_minutes` replaces the copy or export.
 

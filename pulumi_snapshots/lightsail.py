@@ -5,8 +5,10 @@ automatic, across regions) and `LightsailDatabaseSnapshot`
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,30 +27,37 @@ from pulumi_snapshots.engine import (
 )
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotFailed
 from pulumi_snapshots.engine.spec import iso
-from pulumi_snapshots.engine.validation import name_pattern_check
 
-REGIONS = (
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "ca-central-1",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "eu-north-1",
-)
-"""The regions Lightsail's copy_snapshot accepts."""
+NOT_FOUND = frozenset({"NotFoundException"})
+"""Lightsail's error code for a missing resource (its body's `code` says `DoesNotExist`)."""
 
-NOT_FOUND = frozenset({"NotFoundException", "DoesNotExist"})
 
-TAGS = TagApi(
+@dataclass(frozen=True)
+class LightsailTags(TagApi):
+    """Lightsail's tagging: by name, and by ARN as well where it is known, because an instance
+    snapshot and a disk snapshot may share a name."""
+
+    def apply(
+        self,
+        ctx: Context,
+        target: str | Sequence[str],
+        subject: str,
+        add: Mapping[str, str],
+        remove: Sequence[str],
+    ) -> None:
+        """Add or overwrite `add` and remove `remove` on the resource `target` names: a name,
+        or a name and its ARN."""
+        name, arn = (target, None) if isinstance(target, str) else (target[0], target[-1])
+        where: dict[str, Any] = {"resourceName": name}
+        if arn and arn != name:
+            where["resourceArn"] = arn
+        if remove:
+            ctx.call("untag_resource", subject, **where, tagKeys=list(remove))
+        if add:
+            ctx.call("tag_resource", subject, **where, tags=self.to_list(add))
+
+
+TAGS = LightsailTags(
     add="tag_resource",
     remove="untag_resource",
     target_param="resourceName",
@@ -62,25 +71,63 @@ TAG_RULES = TagRules(max_key=128, max_value=256, forbidden_prefixes=(), extra_ch
 
 NAME_RULE = NameRule(max_length=255)
 
+MAX_DATABASE_SNAPSHOT_NAME = 255
+"""`relationalDatabaseSnapshotName`: at most 255 characters, as its API reference says."""
 
-def lightsail_name(value: str | None) -> str | None:
-    """Lightsail's rule: 2 to 255 letters, digits or hyphens, first and last alphanumeric."""
+
+def resource_name(value: str | None, max_len: int | None = None) -> str | None:
+    """The model's `ResourceName` pattern, `\\w[\\w\\-]*\\w` with `\\w` as in Java (ASCII letters,
+    digits and underscore): at least two characters, first and last not a hyphen."""
     if value is None:
         return None
-    return name_pattern_check(
-        value,
-        min_len=2,
-        max_len=255,
-        allowed=r"[A-Za-z0-9-]",
-        first_alnum=True,
-        last_alnum=True,
-    )
+    problems: list[str] = []
+    if len(value) < 2:
+        problems.append(f"must be at least 2 characters long (got {len(value)})")
+    if max_len is not None and len(value) > max_len:
+        problems.append(f"must be at most {max_len} characters long (got {len(value)})")
+    bad = sorted({c for c in value if not re.fullmatch(r"[\w-]", c, re.ASCII)})
+    if bad:
+        problems.append(
+            f"has characters that are not allowed: {''.join(bad)!r} "
+            "(only letters, digits, underscores and hyphens)"
+        )
+    if value.startswith("-"):
+        problems.append("must start with a letter, digit or underscore")
+    if value.endswith("-"):
+        problems.append("must end with a letter, digit or underscore")
+    if problems:
+        raise ValueError(f"{value!r} " + ", ".join(problems) + " (Lightsail resource names)")
+    return value
 
 
-def lightsail_region(value: str | None) -> str | None:
-    """Only the regions Lightsail serves."""
-    if value is not None and value not in REGIONS:
-        raise ValueError(f"{value!r} is not a Lightsail region (one of {', '.join(REGIONS)})")
+@functools.cache
+def lightsail_regions(*, named_by_api: bool = False) -> tuple[str, ...]:
+    """Regions with a Lightsail endpoint in botocore's endpoint data; with `named_by_api`, only
+    those that the model's `RegionName` enum lists too (what `sourceRegion` accepts)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    regions = {
+        region
+        for partition in session.get_available_partitions()
+        for region in session.get_available_regions("lightsail", partition_name=partition)
+    }
+    if named_by_api:
+        shape = session.get_service_model("lightsail").shape_for("RegionName")
+        regions &= set(getattr(shape, "enum", ()))
+    return tuple(sorted(regions))
+
+
+def lightsail_region(value: str | None, *, named_by_api: bool = False) -> str | None:
+    """Only regions where Lightsail has an endpoint."""
+    if value is None:
+        return None
+    regions = lightsail_regions(named_by_api=named_by_api)
+    if value not in regions:
+        raise ValueError(
+            f"{value!r} is not a Lightsail region: Lightsail has no endpoint there "
+            f"(its regions: {', '.join(regions)})"
+        )
     return value
 
 
@@ -102,10 +149,11 @@ def _progress(value: Any) -> float | None:
         return None
 
 
-def _listed(ctx: Context, operation: str, field: str, subject: str) -> list[Mapping[str, Any]]:
-    """Every item of a paginated Lightsail list call."""
+def _listed(
+    ctx: Context, operation: str, field: str, subject: str, **params: Any
+) -> list[Mapping[str, Any]]:
+    """Every item of a paginated Lightsail call, following `nextPageToken` to the last page."""
     items: list[Mapping[str, Any]] = []
-    params: dict[str, Any] = {}
     while True:
         page = ctx.call(operation, subject, **params)
         items.extend(page.get(field) or [])
@@ -115,12 +163,17 @@ def _listed(ctx: Context, operation: str, field: str, subject: str) -> list[Mapp
         params["pageToken"] = token
 
 
+def _operations(ctx: Context, name: str) -> list[Mapping[str, Any]]:
+    """Every recorded operation of the resource called `name`, on every page."""
+    return _listed(
+        ctx, "get_operations_for_resource", "operations", f"Lightsail {name}", resourceName=name
+    )
+
+
 def _failed_operations(ctx: Context, name: str) -> str | None:
     """The error details of the resource's failed Lightsail operations, if any."""
     try:
-        operations = ctx.call(
-            "get_operations_for_resource", f"Lightsail {name}", resourceName=name
-        )["operations"]
+        operations = _operations(ctx, name)
     except AwsCallError:
         return None
     failed = [op for op in operations if op.get("status") == "Failed"]
@@ -167,15 +220,23 @@ class LightsailSnapshotCopyInputs(LightsailInputs):
     restore_date: str | None = None
     use_latest_restorable_auto_snapshot: bool | None = None
 
-    @field_validator("target_snapshot_name", "source_snapshot_name", "source_resource_name")
+    @field_validator("target_snapshot_name", "source_snapshot_name")
     @classmethod
     def _names(cls, value: str | None) -> str | None:
-        return lightsail_name(value)
+        return resource_name(value)
+
+    @field_validator("source_resource_name")
+    @classmethod
+    def _resource(cls, value: str | None) -> str | None:
+        # The model gives `sourceResourceName` no pattern: it only has to name something.
+        if value is not None and not value:
+            raise ValueError("must name the instance or disk whose automatic snapshot is copied")
+        return value
 
     @field_validator("source_region")
     @classmethod
     def _source_region(cls, value: str) -> str | None:
-        return lightsail_region(value)
+        return lightsail_region(value, named_by_api=True)
 
     @field_validator("restore_date")
     @classmethod
@@ -232,6 +293,9 @@ class LightsailSnapshotCopyInputs(LightsailInputs):
 # The kind of each copy, learnt at create or on the first read: one API call per poll after that.
 _kinds: dict[tuple[str, str], str] = {}
 _kinds_lock = threading.Lock()
+
+UNKNOWN = "unknown"
+PENDING = "pending"
 
 _KIND_API = {
     "InstanceSnapshot": ("get_instance_snapshot", "instanceSnapshotName", "instanceSnapshot"),
@@ -290,7 +354,7 @@ def _copy_get(ctx: Context, name: str) -> tuple[str, Mapping[str, Any]] | None:
 
 def _copy_describe(ctx: Context, id_: str) -> Live | None:
     got = _copy_get(ctx, id_)
-    return None if got is None else _copy_live(id_, *got)
+    return None if got is None else _copy_live(ctx, id_, *got)
 
 
 _KIND_LIST = {
@@ -309,18 +373,21 @@ def _copy_describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
             name = str(item.get("name"))
             if name in ids:
                 _remember(ctx.region, name, kind)
-                found[name] = _copy_live(name, kind, item)
+                found[name] = _copy_live(ctx, name, kind, item)
     return found
 
 
-def _copy_live(id_: str, kind: str, s: Mapping[str, Any]) -> Live:
+def _copy_live(ctx: Context, id_: str, kind: str, s: Mapping[str, Any]) -> Live:
+    state = s.get("state")
+    if state == UNKNOWN:
+        state, s = _settle_unknown(ctx, id_, s)
     origin = s.get("fromInstanceName") or s.get("fromDiskName")
     return Live(
         id=id_,
-        state=s.get("state"),
+        state=state,
         progress=_progress(s.get("progress")),
         tags=TAGS.from_list(s.get("tags")),
-        tag_target=id_,
+        tag_target=(id_, str(s.get("arn") or id_)),
         outputs={
             "arn": s.get("arn"),
             "state": s.get("state"),
@@ -331,6 +398,27 @@ def _copy_live(id_: str, kind: str, s: Mapping[str, Any]) -> Live:
         },
         inputs={"target_snapshot_name": id_},
     )
+
+
+def _settle_unknown(ctx: Context, name: str, s: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    """What a disk snapshot in state `unknown` is waiting for, and the reading to show.
+
+    Lightsail says `unknown` when it cannot tell the snapshot's state. While one of the
+    snapshot's operations is still running, the copy may yet complete: it counts as pending.
+    Once every operation has ended, nothing will move it on: `unknown` is final, and counts as
+    failed, unless a second read finds that the snapshot moved on meanwhile.
+    """
+    running = [
+        op
+        for op in _operations(ctx, name)
+        if op.get("resourceType") in (None, "DiskSnapshot") and not op.get("isTerminal", True)
+    ]
+    if running:
+        return PENDING, s
+    again = _copy_get(ctx, name)
+    if again is None:
+        return UNKNOWN, s
+    return str(again[1].get("state") or UNKNOWN), again[1]
 
 
 def _copy_delete(ctx: Context, id_: str) -> None:
@@ -350,7 +438,7 @@ COPY_SPEC = ResourceSpec(
     describe_many=_copy_describe_many,
     delete_member=_copy_delete,
     usable_states=frozenset({"available", "completed"}),
-    failed_states=frozenset({"error"}),
+    failed_states=frozenset({"error", UNKNOWN}),
     not_found_codes=NOT_FOUND,
     tag_api=TAGS,
     tags_on_create=False,
@@ -441,10 +529,15 @@ class LightsailDatabaseSnapshotInputs(LightsailInputs):
     relational_database_name: str
     relational_database_snapshot_name: str | None = None
 
-    @field_validator("relational_database_name", "relational_database_snapshot_name")
+    @field_validator("relational_database_name")
     @classmethod
-    def _names(cls, value: str | None) -> str | None:
-        return lightsail_name(value)
+    def _database(cls, value: str) -> str | None:
+        return resource_name(value)
+
+    @field_validator("relational_database_snapshot_name")
+    @classmethod
+    def _snapshot(cls, value: str | None) -> str | None:
+        return resource_name(value, MAX_DATABASE_SNAPSHOT_NAME)
 
 
 def _db_create(ctx: Context, m: LightsailDatabaseSnapshotInputs) -> str:
@@ -486,7 +579,7 @@ def _db_live(id_: str, s: Mapping[str, Any]) -> Live:
         id=id_,
         state=s.get("state"),
         tags=TAGS.from_list(s.get("tags")),
-        tag_target=id_,
+        tag_target=(id_, str(s.get("arn") or id_)),
         outputs={
             "arn": s.get("arn"),
             "state": s.get("state"),

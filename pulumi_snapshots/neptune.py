@@ -21,6 +21,7 @@ from pulumi_snapshots.engine import (
     TagApi,
     TagRules,
 )
+from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError
 from pulumi_snapshots.engine.spec import iso
 from pulumi_snapshots.engine.validation import REGION_PATTERN, name_pattern_check
 
@@ -30,6 +31,10 @@ ARN_PATTERN = re.compile(
 
 FILTER_VALUES = 100
 """Values one describe_db_cluster_snapshots filter takes."""
+PAGE_SIZE = 100
+"""describe_db_cluster_snapshots' MaxRecords: 20 to 100."""
+ENGINE = "neptune"
+NOT_FOUND = frozenset({"DBClusterSnapshotNotFoundFault"})
 
 TAGS = TagApi(
     add="add_tags_to_resource",
@@ -131,9 +136,50 @@ def _create(ctx: Context, m: NeptuneClusterSnapshotCopyInputs) -> str:
         # botocore presigns the request in the source region from this parameter.
         params["SourceRegion"] = source_region
     subject = f"NeptuneClusterSnapshotCopy {target}"
+    source = _source(ctx, m, subject)
+    if source is not None:
+        _require_neptune(subject, m.source_db_cluster_snapshot_identifier, source)
     ctx.report(f"{subject}: copying {m.source_db_cluster_snapshot_identifier}")
     ctx.call("copy_db_cluster_snapshot", subject, **params)
     return target
+
+
+def _source(
+    ctx: Context, m: NeptuneClusterSnapshotCopyInputs, subject: str
+) -> Mapping[str, Any] | None:
+    """The source snapshot where it lives, or None where it cannot be read (the copy then
+    says why, and the copy's own engine is checked while waiting)."""
+    source = m.source_db_cluster_snapshot_identifier
+    match = ARN_PATTERN.match(source)
+    params: dict[str, Any] = {"DBClusterSnapshotIdentifier": source}
+    if (match["name"] if match else source).startswith("rds:"):
+        params["SnapshotType"] = "automated"
+    elif match:
+        params["IncludeShared"] = True
+    try:
+        found = ctx.call(
+            "describe_db_cluster_snapshots",
+            subject,
+            region=match["region"] if match else None,
+            **params,
+        )["DBClusterSnapshots"]
+    except AwsCallError as exc:
+        if exc.code in NOT_FOUND:
+            return None
+        raise
+    return found[0] if found else None
+
+
+def _require_neptune(subject: str, name: str, s: Mapping[str, Any]) -> None:
+    """The Neptune API answers from the RDS endpoint, which lists Aurora and DocumentDB
+    cluster snapshots too: anything but a Neptune snapshot is refused."""
+    engine = s.get("Engine")
+    if engine != ENGINE:
+        raise SnapshotError(
+            f"{subject}: {name} is a DB cluster snapshot of engine {engine!r}, not a Neptune "
+            f"snapshot (engine {ENGINE!r}); NeptuneClusterSnapshotCopy copies and reads only "
+            "Neptune snapshots"
+        )
 
 
 def _describe(ctx: Context, id_: str) -> Live | None:
@@ -146,23 +192,50 @@ def _describe(ctx: Context, id_: str) -> Live | None:
 
 
 def _describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
+    """Many copies with one listing where the service honours its filter, and by name where
+    the listing leaves them out: only a not-found error reads a copy as gone.
+
+    Neptune's model calls `Filters` "not currently supported". Ignored, the filter lists every
+    DB cluster snapshot of the region, of every engine, page after page: the listing is read
+    for as many pages as reading the missing copies by name would cost, and what it did not
+    show is read by name.
+    """
     found: dict[str, Live | None] = {}
     for start in range(0, len(ids), FILTER_VALUES):
         chunk = ids[start : start + FILTER_VALUES]
-        page = ctx.call(
-            "describe_db_cluster_snapshots",
-            f"NeptuneClusterSnapshotCopy {', '.join(chunk)}",
-            Filters=[{"Name": "db-cluster-snapshot-id", "Values": chunk}],
-        )["DBClusterSnapshots"]
-        for s in page:
-            id_ = str(s["DBClusterSnapshotIdentifier"]).lower()
-            found[id_] = _live(id_, s)
+        subject = f"NeptuneClusterSnapshotCopy {', '.join(chunk)}"
+        params: dict[str, Any] = {
+            "Filters": [{"Name": "db-cluster-snapshot-id", "Values": chunk}],
+            "MaxRecords": PAGE_SIZE,
+        }
+        missing = set(chunk)
+        pages = 0
+        while missing and pages < len(missing):
+            page = ctx.call("describe_db_cluster_snapshots", subject, **params)
+            pages += 1
+            for s in page.get("DBClusterSnapshots") or ():
+                id_ = str(s["DBClusterSnapshotIdentifier"]).lower()
+                if id_ in missing:
+                    missing.discard(id_)
+                    found[id_] = _live(id_, s)
+            if not page.get("Marker"):
+                break
+            params["Marker"] = page["Marker"]
+    for id_ in ids:
+        if id_ not in found:
+            try:
+                found[id_] = _describe(ctx, id_)
+            except AwsCallError as exc:
+                if exc.code not in NOT_FOUND:
+                    raise
+                found[id_] = None
     return found
 
 
 def _live(id_: str, s: Mapping[str, Any]) -> Live:
     progress = s.get("PercentProgress")
     id_ = id_.lower()
+    _require_neptune(f"NeptuneClusterSnapshotCopy {id_}", id_, s)
     return Live(
         id=id_,
         state=s.get("Status"),
@@ -218,8 +291,10 @@ SPEC = ResourceSpec(
     delete_member=_delete,
     read_tags=_read_tags,
     usable_states=frozenset({"available"}),
-    failed_states=frozenset({"failed", "incompatible-restore", "incompatible-parameters"}),
-    not_found_codes=frozenset({"DBClusterSnapshotNotFoundFault", "DBClusterSnapshotNotFound"}),
+    # Snapshot states only: `incompatible-restore` and `incompatible-parameters` are states of
+    # DB instances, never of snapshots.
+    failed_states=frozenset({"failed"}),
+    not_found_codes=NOT_FOUND,
     tag_api=TAGS,
     name_input="target_db_cluster_snapshot_identifier",
     name_rule=NameRule(max_length=63, lowercase=True, starts_with_letter=True),

@@ -7,16 +7,21 @@ from typing import Any
 
 import boto3
 import pytest
+from moto.ec2.models import ec2_backends
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_snapshots import Ec2MultiVolumeSnapshot
-from pulumi_snapshots.engine.errors import SnapshotFailed
+from pulumi_snapshots import Ec2MultiVolumeSnapshot, ec2
+from pulumi_snapshots.ec2 import SPEC
+from pulumi_snapshots.engine import aws
+from pulumi_snapshots.engine.errors import SnapshotError, SnapshotFailed
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
+from pulumi_snapshots.engine.spec import Context
 from pulumi_snapshots.testing import fake_aws
 from pulumi_snapshots.testing.control import Control
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"
 
 
 @pytest.fixture
@@ -74,6 +79,11 @@ def snapshots(ids: list[str]) -> list[dict[str, Any]]:
         ({"instance_id": "i-123"}, "instance_id", "not an instance id"),
         ({"instance_id": "i-0123456789ABCDEF0"}, "instance_id", "not an instance id"),
         ({"exclude_data_volume_ids": ["vol-xyz"]}, "exclude_data_volume_ids", "not volume ids"),
+        (
+            {"exclude_data_volume_ids": [f"vol-{n:08x}" for n in range(41)]},
+            "exclude_data_volume_ids",
+            "at most 40 volume ids",
+        ),
         ({"copy_tags_from_source": "instance"}, "copy_tags_from_source", "'volume'"),
         ({"tags": {"k" * 128: "v"}}, "tags", "1 to 127"),
         ({"tags": {"k": "v" * 256}}, "tags", "at most 255"),
@@ -100,6 +110,10 @@ def test_check_accepts_both_id_lengths_and_sorts_exclusions(provider: SnapshotPr
         tags={"k": "v" * 255, "ünï": "x"},
     )
     assert inputs["exclude_data_volume_ids"] == ["vol-0123456789abcdef1", "vol-12345678"]
+    forty = [f"vol-{n:08x}" for n in range(40)]
+    assert checked(provider, instance_id="i-12345678", exclude_data_volume_ids=forty + forty)[
+        "exclude_data_volume_ids"
+    ] == sorted(forty)
 
 
 def test_creates_one_snapshot_per_volume_with_tags(
@@ -222,3 +236,64 @@ def test_inputs_must_come_as_args_or_keywords() -> None:
         Ec2MultiVolumeSnapshot("backup", {"instance_id": "i-12345678"})
     with pytest.raises(TypeError, match=r"unexpected inputs \['colour'\]"):
         Ec2MultiVolumeSnapshot("backup", instance_id="i-12345678", colour="red")
+
+
+def test_delete_tries_every_snapshot_and_reports_every_failure(
+    provider: SnapshotProvider, instance: dict[str, Any]
+) -> None:
+    created = provider.create(checked(provider, instance_id=instance["id"]))
+    ids = created.id.split(",")
+    assert len(ids) == 3
+    # Two snapshots of the set back an AMI, so EC2 refuses to delete them (moto does not
+    # record which snapshots a registered AMI uses: mark them as its snapshots).
+    ec2 = boto3.client("ec2", region_name=REGION)
+    ami = ec2.register_image(Name="from-the-set")["ImageId"]
+    for snapshot_id in (ids[0], ids[2]):
+        ec2_backends[ACCOUNT][REGION].snapshots[snapshot_id].from_ami = ami
+    with pytest.raises(SnapshotError) as caught:
+        provider.delete(created.id, created.outs or {})
+    message = str(caught.value)
+    assert "2 of 3 could not be deleted" in message
+    assert message.count("InvalidSnapshot.InUse") == 2
+    assert ids[0] in message and ids[2] in message
+    assert sorted(s["SnapshotId"] for s in snapshots(ids)) == [ids[0], ids[2]]
+
+
+def test_reads_are_the_accounts_own_paged_and_in_safe_chunks(
+    fake: Control, provider: SnapshotProvider, instance: dict[str, Any]
+) -> None:
+    created = provider.create(checked(provider, instance_id=instance["id"]))
+    sent: list[dict[str, Any]] = []
+    aws.client("ec2", REGION).meta.events.register(
+        "provide-client-params.ec2.DescribeSnapshots",
+        lambda params, **_: sent.append(dict(params)),
+    )
+    missing = [f"snap-{n:017x}" for n in range(250)]
+    assert SPEC.describe_many is not None
+    ctx = Context(SPEC, REGION, lambda _line: None)
+    found = SPEC.describe_many(ctx, [created.id, *missing])
+    assert found[created.id] is not None and found[missing[0]] is None
+    assert sent and all(call["OwnerIds"] == ["self"] for call in sent)
+    assert all(call["MaxResults"] == ec2.PAGE_SIZE for call in sent)
+    chunks = [call["Filters"][0]["Values"] for call in sent]
+    assert all(len(values) <= 100 for values in chunks)
+    assert sorted(v for values in chunks for v in values) == sorted(
+        [*created.id.split(","), *missing]
+    )
+
+
+def test_a_set_on_many_pages_is_read_whole(
+    fake: Control, provider: SnapshotProvider, instance: dict[str, Any]
+) -> None:
+    first = provider.create(checked(provider, instance_id=instance["id"]))
+    second = provider.create(checked(provider, instance_id=instance["id"]))
+    fake.reset()
+    fake.page_size("ec2", 5)
+    assert SPEC.describe_many is not None
+    ctx = Context(SPEC, REGION, lambda _line: None)
+    found = SPEC.describe_many(ctx, [first.id, second.id])
+    for created in (first, second):
+        live = found[created.id]
+        assert live is not None and live.outputs["snapshot_ids"] == created.id.split(",")
+    # Six snapshots on pages of five: two calls.
+    assert fake.request_counts()["ec2"]["DescribeSnapshots"] == 2

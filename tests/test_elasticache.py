@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
+from moto.elasticache.models import elasticache_backends
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
@@ -21,6 +22,7 @@ from pulumi_snapshots.testing import fake_aws
 from pulumi_snapshots.testing.control import Control
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"
 BUCKET = "cache-exports"
 
 
@@ -81,7 +83,7 @@ def put(key: str, bucket: str = BUCKET) -> None:
     [
         ({"source_snapshot_name": ""}, "source_snapshot_name", "must name an existing"),
         ({"source_snapshot_name": "  "}, "source_snapshot_name", "must name an existing"),
-        ({"target_snapshot_name": ""}, "target_snapshot_name", "1 to 255"),
+        ({"target_snapshot_name": ""}, "target_snapshot_name", "1 to 1000"),
         ({"target_snapshot_name": "a" * 256}, "target_snapshot_name", "1 to 255"),
         ({"target_snapshot_name": "1copy"}, "target_snapshot_name", "start with a letter"),
         ({"target_snapshot_name": "copy-"}, "target_snapshot_name", "end with a hyphen"),
@@ -118,9 +120,24 @@ def put(key: str, bucket: str = BUCKET) -> None:
         ({"tags": {"AWS:owner": "v"}}, "tags", "must not start with 'aws:'"),
         ({"tags": {f"k{i}": "v" for i in range(51)}}, "tags", "at most 50 tags"),
         (
-            {"tags": {"team": "cache"}, "target_bucket": BUCKET},
-            "tags",
-            "cannot be set together with target_bucket",
+            {"target_snapshot_name": "x" * 1001, "target_bucket": BUCKET},
+            "target_snapshot_name",
+            "1 to 1000",
+        ),
+        (
+            {"target_snapshot_name": "é" * 510, "target_bucket": BUCKET},
+            "target_snapshot_name",
+            "leave room for `-<id>.rdb` in S3's 1024-byte object keys",
+        ),
+        (
+            {"target_snapshot_name": "a\ud800b", "target_bucket": BUCKET},
+            "target_snapshot_name",
+            "UTF-8 can encode",
+        ),
+        (
+            {"target_snapshot_name": "Nightly", "source_snapshot_name": "nightly"},
+            "target_snapshot_name",
+            "must differ from source_snapshot_name",
         ),
         ({"timeout_minutes": -5}, "timeout_minutes", "greater than 0"),
         ({"region": "nowhere"}, "region", "not an AWS region"),
@@ -156,6 +173,8 @@ def test_check_accepts_what_aws_accepts_and_calls_no_aws(
         {"target_bucket": "my.exports-2024", "target_snapshot_name": "nightly"},
         {"target_bucket": "123"},
         {"target_bucket": BUCKET, "tags": {}},
+        {"target_bucket": BUCKET, "tags": {"team": "cache", "keep": "30 days"}},
+        {"target_bucket": BUCKET, "target_snapshot_name": "Exports/2024_06 nightly.v1"},
         {"kms_key_id": "arn:aws:kms:us-east-1:123456789012:alias/backups"},
         {"tags": {"Team name_1.x:y/z=+-@": "Ünïcode välue 42", "k": "v" * 256}},
     ):
@@ -176,7 +195,7 @@ def test_check_autonames_stably(provider: SnapshotProvider) -> None:
     assert again["target_snapshot_name"] == name
     assert checked(provider, source_snapshot_name="nightly")["target_snapshot_name"] != name
     fixed = checked(provider, source_snapshot_name="nightly", target_snapshot_name="Keep-1")
-    assert fixed["target_snapshot_name"] == "Keep-1" and AUTONAMED_KEY not in fixed
+    assert fixed["target_snapshot_name"] == "keep-1" and AUTONAMED_KEY not in fixed
     assert checked(provider, source_snapshot_name="s")["region"] == REGION
 
 
@@ -197,9 +216,10 @@ def test_create_copy_with_kms_key_and_tags_waits_through_creating(
     counts = fake.request_counts()["elasticache"]
     assert counts["CopySnapshot"] == 1
     assert counts["DescribeSnapshots"] >= 4
-    # Tags go with the copy request and are read once, for the outputs.
+    # Tags go with the copy request (for tag-on-create policies), are applied again once the
+    # copy is usable (as an export's objects get theirs) and are read once, for the outputs.
     assert counts["ListTagsForResource"] == 1
-    assert "AddTagsToResource" not in counts
+    assert counts["AddTagsToResource"] == 1
     name = inputs["target_snapshot_name"]
     assert result.id == name
     outs = result.outs or {}
@@ -385,7 +405,9 @@ def test_export_owns_exactly_its_objects(
     # Objects that only look alike belong to someone else.
     others = [
         f"{target}-0001.rdb.bak",
-        f"{target}-1.rdb",
+        f"{target}-12345.rdb",
+        f"{target}-a1.rdb",
+        f"{target}-.rdb",
         f"{target}-2-0001.rdb",
         f"{target}0001.rdb",
         f"x{target}-0001.rdb",
@@ -474,7 +496,7 @@ def test_failed_export_raises_and_leaves_nothing(fake: Control, provider: Snapsh
     with pytest.raises(
         SnapshotFailed,
         match=rf"ElastiCacheSnapshotCopy {target} reached the error state 'failed': "
-        rf"ElastiCache finished exporting sharded but wrote no {target}-NNNN.rdb object to s3://{BUCKET}.*deleted",
+        rf"ElastiCache finished exporting sharded but wrote no {target}-<shard id>.rdb object to s3://{BUCKET}.*deleted",
     ):
         provider.create(inputs)
     assert keys_in() == []
@@ -520,8 +542,9 @@ def test_export_diff_and_update_in_place(fake: Control, provider: SnapshotProvid
     assert provider.diff(created.id, updated, {**news, "target_bucket": "elsewhere"}).replaces == [
         "target_bucket"
     ]
-    # Tags cannot be added to an export: the check says so before any diff.
-    assert list(failures(provider, target_bucket=BUCKET, tags={"a": "1"})) == ["tags"]
+    # An export's tags are S3 object tags: at most 10, checked before any diff.
+    eleven = {f"k{i}": "v" for i in range(11)}
+    assert list(failures(provider, target_bucket=BUCKET, tags=eleven)) == ["tags"]
 
 
 # many waits at once ---------------------------------------------------------------------
@@ -612,3 +635,135 @@ def test_describe_many_reads_what_a_listing_misses_by_name(
     assert found[export.id].outputs["exported_object_keys"] == expected_keys(export.id)  # type: ignore[union-attr]
     # One listing of manual snapshots for the copies, one read by name for the missing one.
     assert describes(fake) == 2
+
+
+# names as ElastiCache stores them -----------------------------------------------------------
+
+
+def test_a_copy_name_is_stored_in_lower_case(fake: Control, provider: SnapshotProvider) -> None:
+    inputs = checked(provider, source_snapshot_name="nightly", target_snapshot_name="MyCopy")
+    assert inputs["target_snapshot_name"] == "mycopy"
+    created = provider.create(inputs)
+    assert created.id == "mycopy" and (created.outs or {})["target_snapshot_name"] == "mycopy"
+    assert live("mycopy") is not None
+    # A lookup in another case finds the copy under the name AWS has.
+    assert provider.read("MyCopy", {"region": REGION}).id == "mycopy"
+
+
+def test_export_names_are_what_the_user_guide_allows(
+    fake: Control, provider: SnapshotProvider
+) -> None:
+    name = "Nightly Exports/2024_06.v1+ünï"
+    for news in (
+        {"target_snapshot_name": name},
+        {"target_snapshot_name": "a" * 1000},
+        {"target_snapshot_name": "é" * 509},
+    ):
+        assert failures(provider, target_bucket=BUCKET, **news) == {}, news
+    inputs = export_inputs(provider, target_snapshot_name=name)
+    outs = provider.create(inputs).outs or {}
+    assert outs["exported_object_keys"] == expected_keys(name.lower())
+    assert keys_in() == expected_keys(name.lower())
+
+
+# exported objects, named after their shards -----------------------------------------------
+
+
+def test_exports_name_objects_after_any_node_group_id(
+    fake: Control, provider: SnapshotProvider
+) -> None:
+    # Node group ids may be chosen by the user: 1 to 4 digits (AllowedNodeGroupId).
+    fake.seed_elasticache_snapshot("custom", REGION, num_node_groups=3)
+    nodes = elasticache_backends[ACCOUNT][REGION].snapshots["custom"].node_snapshots
+    for node, group in zip(nodes, ("7", "12", "0400"), strict=True):
+        node["NodeGroupId"] = group
+    inputs = checked(provider, source_snapshot_name="custom", target_bucket=BUCKET)
+    target = inputs["target_snapshot_name"]
+    created = provider.create(inputs)
+    keys = sorted(f"{target}-{group}.rdb" for group in ("7", "12", "0400"))
+    assert (created.outs or {})["exported_object_keys"] == keys
+    assert provider.read(created.id, created.outs or {}).outs["exported_object_keys"] == keys  # type: ignore[index]
+    provider.delete(created.id, created.outs or {})
+    assert keys_in() == []
+
+
+# tags of an export: S3 object tags --------------------------------------------------------
+
+
+def object_tags(key: str) -> dict[str, str]:
+    found = boto3.client("s3", region_name=REGION).get_object_tagging(Bucket=BUCKET, Key=key)
+    return {t["Key"]: t["Value"] for t in found["TagSet"]}
+
+
+def test_an_exports_tags_are_its_objects_tags(fake: Control, provider: SnapshotProvider) -> None:
+    inputs = export_inputs(provider, tags={"team": "cache", "keep": "30d"})
+    created = provider.create(inputs)
+    outs = created.outs or {}
+    keys = outs["exported_object_keys"]
+    assert outs["tags"] == {"team": "cache", "keep": "30d"}
+    assert all(object_tags(key) == {"team": "cache", "keep": "30d"} for key in keys)
+    # Updated in place, keeping tags that others put on the objects.
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.put_object_tagging(
+        Bucket=BUCKET,
+        Key=keys[0],
+        Tagging={
+            "TagSet": [
+                *[{"Key": k, "Value": v} for k, v in object_tags(keys[0]).items()],
+                {"Key": "scanned", "Value": "yes"},
+            ]
+        },
+    )
+    news = {**inputs, "tags": {"team": "cache", "keep": "90d"}}
+    diff = provider.diff(created.id, outs, news)
+    assert diff.changes is True and diff.replaces == []
+    updated = provider.update(created.id, outs, news).outs or {}
+    assert updated["tags"] == {"team": "cache", "keep": "90d"}
+    assert object_tags(keys[0]) == {"team": "cache", "keep": "90d", "scanned": "yes"}
+    assert object_tags(keys[1]) == {"team": "cache", "keep": "90d"}
+    # Read back on refresh: a tag changed on the objects shows.
+    for key in keys:
+        s3.put_object_tagging(
+            Bucket=BUCKET, Key=key, Tagging={"TagSet": [{"Key": "team", "Value": "other"}]}
+        )
+    refreshed = provider.read(created.id, updated).outs or {}
+    assert refreshed["tags"] == {"team": "other"}
+    provider.delete(created.id, refreshed)
+    assert keys_in() == []
+
+
+@pytest.mark.parametrize(
+    ("tags", "phrase"),
+    [
+        ({f"k{i}": "v" for i in range(11)}, "at most 10 tags"),
+        ({"k#": "v"}, "not allowed: '#'"),
+        ({"k": "v!"}, "not allowed: '!'"),
+        ({"aws:owner": "v"}, "must not start with 'aws:'"),
+        ({"\U00020000" * 65: "v"}, "at most 128 UTF-16 units"),
+    ],
+)
+def test_an_exports_tags_follow_s3_object_tag_rules(
+    provider: SnapshotProvider, tags: dict[str, str], phrase: str
+) -> None:
+    got = failures(provider, target_bucket=BUCKET, tags=tags)
+    assert list(got) == ["tags"], got
+    assert phrase in got["tags"]
+    # The same tags are ElastiCache tags on a copy, where S3's rules do not apply.
+    if phrase in ("at most 10 tags", "not allowed: '#'", "not allowed: '!'"):
+        assert failures(provider, tags=tags) == {}
+
+
+def test_copies_are_listed_as_user_snapshots_page_by_page(
+    fake: Control, provider: SnapshotProvider
+) -> None:
+    names = [
+        provider.create(checked(provider, source_snapshot_name="nightly")).id for _ in range(5)
+    ]
+    fake.reset()
+    fake.page_size("elasticache", 2)
+    assert SPEC.describe_many is not None
+    found = SPEC.describe_many(Context(SPEC, REGION, lambda _line: None), names)
+    assert all(found[name] is not None for name in names)
+    # Seven manual snapshots (two sources, five copies) on pages of two: the listing found
+    # every copy, none was read by name.
+    assert describes(fake) <= 4

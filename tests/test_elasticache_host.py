@@ -123,25 +123,30 @@ def test_export_through_every_rpc(
     server.client("s3", REGION).create_bucket(Bucket=bucket)
     seen: list[Any] = []
 
-    # Tags need an ElastiCache snapshot: an export with tags fails its check, before any call.
+    # An export's tags are S3 object tags: more than 10 fail the check, before any call.
     tagged = provider_props(
         SnapshotProvider(SPEC_REF),
         {
             NAME_KEY: "x",
             "source_snapshot_name": source,
             "target_bucket": bucket,
-            "tags": {"a": "b"},
+            "tags": {f"k{i}": "v" for i in range(11)},
         },
     )
     _, failures = host.check(urn_for(TYPE_NAME, "x"), {}, tagged)
     assert [p for p, _ in failures] == ["tags"]
-    assert "cannot be set together with target_bucket" in failures[0][1]
+    assert "at most 10 tags" in failures[0][1]
     assert "elasticache" not in control.request_counts()
 
     control.hold("elasticache", match="sessions-export-*", reads=2)
     urn, id_, inputs, outs = check_and_create(
         host,
-        {NAME_KEY: "sessions-export", "source_snapshot_name": source, "target_bucket": bucket},
+        {
+            NAME_KEY: "sessions-export",
+            "source_snapshot_name": source,
+            "target_bucket": bucket,
+            "tags": {"team": "cache"},
+        },
         seen,
     )
     target = inputs["target_snapshot_name"]
@@ -150,7 +155,13 @@ def test_export_through_every_rpc(
     # None outputs are left out on the wire: an export has no `arn` at all.
     assert outs["exported_object_keys"] == keys and "arn" not in outs
     assert outs["snapshot_status"] == "available" and outs["target_bucket"] == bucket
+    assert outs["tags"] == {"team": "cache"}
     assert keys_in(server, bucket) == keys
+    s3 = server.client("s3", REGION)
+    for key in keys:
+        assert s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"] == [
+            {"Key": "team", "Value": "cache"}
+        ]
     assert any(f"{TYPE_NAME} {id_} is still exporting" in line for line in host.output)
 
     # A lookup (Resource.get): only the id and the region.
@@ -159,12 +170,18 @@ def test_export_through_every_rpc(
     assert found_id == id_ and found["exported_object_keys"] == keys
     assert found["target_bucket"] == bucket and found["target_snapshot_name"] == target
 
-    # A timeout change updates in place and keeps the objects.
-    checked, failures = host.check(urn, inputs, {**inputs, "timeout_minutes": 10})
+    # Timeout and tag changes update in place and keep the objects.
+    checked, failures = host.check(
+        urn, inputs, {**inputs, "timeout_minutes": 10, "tags": {"team": "sessions"}}
+    )
     assert failures == []
     assert host.diff(urn, id_, outs, checked).replaces == []
     updated = host.update(urn, id_, outs, checked)
     assert updated["exported_object_keys"] == keys and updated["timeout_minutes"] == 10
+    assert updated["tags"] == {"team": "sessions"}
+    assert s3.get_object_tagging(Bucket=bucket, Key=keys[1])["TagSet"] == [
+        {"Key": "team", "Value": "sessions"}
+    ]
     assert host.diff(urn, id_, updated, {**checked, "target_bucket": "other"}).replaces == [
         "target_bucket"
     ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
@@ -13,6 +15,7 @@ from pulumi.dynamic.config import Config
 from pulumi_snapshots import lightsail
 from pulumi_snapshots.engine.errors import SnapshotFailed, WaitTimeout
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
+from pulumi_snapshots.engine.spec import Context
 from pulumi_snapshots.testing import fake_aws
 from pulumi_snapshots.testing.control import Control
 from pulumi_snapshots.testing.lightsail.models import lightsail_backends
@@ -81,20 +84,26 @@ MANUAL = {"source_region": SOURCE, "source_snapshot_name": "web-manual"}
 @pytest.mark.parametrize(
     ("news", "prop", "phrase"),
     [
-        ({**MANUAL, "target_snapshot_name": "a"}, "target_snapshot_name", "2 to 255"),
-        ({**MANUAL, "target_snapshot_name": "a" * 256}, "target_snapshot_name", "2 to 255"),
+        ({**MANUAL, "target_snapshot_name": "a"}, "target_snapshot_name", "at least 2"),
         (
             {**MANUAL, "target_snapshot_name": "-ab"},
             "target_snapshot_name",
-            "start with a letter or digit",
+            "start with a letter, digit or underscore",
         ),
         (
             {**MANUAL, "target_snapshot_name": "ab-"},
             "target_snapshot_name",
-            "end with a letter or digit",
+            "end with a letter, digit or underscore",
         ),
-        ({**MANUAL, "target_snapshot_name": "a_b"}, "target_snapshot_name", "not allowed: '_'"),
-        ({**MANUAL, "source_snapshot_name": "x"}, "source_snapshot_name", "2 to 255"),
+        ({**MANUAL, "target_snapshot_name": "a.b"}, "target_snapshot_name", "not allowed: '.'"),
+        ({**MANUAL, "target_snapshot_name": "wéb"}, "target_snapshot_name", "not allowed: 'é'"),
+        ({**MANUAL, "source_snapshot_name": "x"}, "source_snapshot_name", "at least 2"),
+        ({**MANUAL, "source_snapshot_name": "a b"}, "source_snapshot_name", "not allowed: ' '"),
+        (
+            {"source_region": SOURCE, "source_resource_name": "", "restore_date": AUTO_DATE},
+            "source_resource_name",
+            "must name the instance or disk",
+        ),
         (
             {"source_region": SOURCE, "source_resource_name": "web", "restore_date": "2026-02-30"},
             "restore_date",
@@ -150,8 +159,9 @@ MANUAL = {"source_region": SOURCE, "source_snapshot_name": "web-manual"}
             "use_latest_restorable_auto_snapshot",
             "mutually exclusive",
         ),
-        ({**MANUAL, "source_region": "sa-east-1"}, "source_region", "not a Lightsail region"),
-        ({**MANUAL, "region": "ap-east-1"}, "region", "not a Lightsail region"),
+        ({**MANUAL, "source_region": "us-west-1"}, "source_region", "has no endpoint there"),
+        ({**MANUAL, "region": "us-west-1"}, "region", "has no endpoint there"),
+        ({**MANUAL, "region": "cn-north-1"}, "region", "not a Lightsail region"),
         ({"source_snapshot_name": "web-manual"}, "source_region", "is required"),
         ({**MANUAL, "tags": {"k" * 129: "v"}}, "tags", "1 to 128"),
         ({**MANUAL, "tags": {"k": "v" * 257}}, "tags", "at most 256"),
@@ -170,16 +180,22 @@ def test_copy_check_rejects_each_rule_by_property(
 @pytest.mark.parametrize(
     ("news", "prop", "phrase"),
     [
-        ({"relational_database_name": "o"}, "relational_database_name", "2 to 255"),
+        ({"relational_database_name": "o"}, "relational_database_name", "at least 2"),
+        ({"relational_database_name": "or.ders"}, "relational_database_name", "not allowed: '.'"),
         (
-            {"relational_database_name": "orders", "relational_database_snapshot_name": "snap_1"},
+            {"relational_database_name": "orders", "relational_database_snapshot_name": "snap.1"},
             "relational_database_snapshot_name",
-            "not allowed: '_'",
+            "not allowed: '.'",
+        ),
+        (
+            {"relational_database_name": "orders", "relational_database_snapshot_name": "s" * 256},
+            "relational_database_snapshot_name",
+            "at most 255",
         ),
         (
             {"relational_database_name": "orders", "relational_database_snapshot_name": "snap-"},
             "relational_database_snapshot_name",
-            "end with a letter or digit",
+            "end with a letter, digit or underscore",
         ),
         ({}, "relational_database_name", "is required"),
         ({"relational_database_name": "orders", "tags": {"a": "b;c"}}, "tags", "not allowed: ';'"),
@@ -364,3 +380,178 @@ def test_an_operation_failed_at_once_is_cleaned_up_and_reported() -> None:
         "LightsailSnapshotCopy x", operations[:1], lambda: cleaned.append(True)
     )
     assert cleaned == [True]
+
+
+# rules from botocore's data ----------------------------------------------------------------
+
+
+def test_regions_are_botocores_lightsail_endpoints(copies: SnapshotProvider) -> None:
+    session = botocore.session.get_session()
+    endpoints = set(session.get_available_regions("lightsail"))
+    assert {"ap-southeast-3", "ap-east-1", "sa-east-1"} <= endpoints
+    assert "us-west-1" not in endpoints
+    for region in sorted(endpoints):
+        checked(copies, **MANUAL, region=region)
+        checked(copies, **{**MANUAL, "source_region": region})
+    failed = copies.check({}, {**MANUAL, "region": "us-west-1"}).failures
+    assert [f.property for f in failed] == ["region"]
+    assert "has no endpoint there" in failed[0].reason and "ap-southeast-3" in failed[0].reason
+
+
+def test_a_botocore_upgrade_brings_its_regions(
+    copies: SnapshotProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    known = botocore.session.Session.get_available_regions
+
+    def new_region(self: Any, service: str, partition_name: str = "aws", **kw: Any) -> list[str]:
+        regions: list[str] = known(self, service, partition_name, **kw)
+        return [*regions, "zz-north-1"] if partition_name == "aws" else regions
+
+    assert copies.check({}, {**MANUAL, "region": "zz-north-1"}).failures
+    monkeypatch.setattr(botocore.session.Session, "get_available_regions", new_region)
+    lightsail.lightsail_regions.cache_clear()
+    try:
+        checked(copies, **MANUAL, region="zz-north-1")
+        # A source region must also be one that the API's RegionName enum names.
+        failed = copies.check({}, {**MANUAL, "region": "zz-north-1", "source_region": "zz-north-1"})
+        assert [f.property for f in failed.failures] == ["source_region"]
+    finally:
+        lightsail.lightsail_regions.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ab", "web_1", "_a", "a_", "__", "A-1_b", "x" * 300, "a", "-a", "a-", "a.b", "a b", "é1", ""],
+)
+def test_names_follow_the_models_resource_name_pattern(name: str) -> None:
+    shape = botocore.session.get_session().get_service_model("lightsail").shape_for("ResourceName")
+    # Java's \w, as the service reads the pattern: ASCII letters, digits and underscore.
+    allowed = re.fullmatch(shape.metadata["pattern"], name, re.ASCII) is not None
+    try:
+        lightsail.resource_name(name)
+    except ValueError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == allowed
+
+
+def test_not_found_codes_are_the_models_error_codes() -> None:
+    model = botocore.session.get_session().get_service_model("lightsail")
+    codes = {shape.error_code for shape in model.error_shapes}
+    for spec in (lightsail.COPY_SPEC, lightsail.DATABASE_SPEC):
+        assert spec.not_found_codes <= codes, spec.not_found_codes - codes
+
+
+def test_source_names_with_underscores_are_copied(fake: Control, copies: SnapshotProvider) -> None:
+    ls = client(SOURCE)
+    ls.create_instances(
+        instanceNames=["web_1"],
+        availabilityZone=f"{SOURCE}a",
+        blueprintId="ubuntu_22_04",
+        bundleId="nano_3_0",
+        addOns=[{"addOnType": "AutoSnapshot"}],
+    )
+    lightsail_backends[ACCOUNT][SOURCE].add_auto_snapshot("web_1", AUTO_DATE)
+    inputs = checked(
+        copies,
+        "web_1_dr",
+        source_region=SOURCE,
+        source_resource_name="web_1",
+        use_latest_restorable_auto_snapshot=True,
+        target_snapshot_name="web_1_dr",
+    )
+    outs = copies.create(inputs).outs or {}
+    assert outs["from_resource_name"] == "web_1" and outs["target_snapshot_name"] == "web_1_dr"
+
+
+# tags by ARN -------------------------------------------------------------------------------
+
+
+def test_tags_reach_the_disk_snapshot_when_an_instance_snapshot_shares_its_name(
+    fake: Control, copies: SnapshotProvider
+) -> None:
+    client().copy_snapshot(
+        sourceRegion=SOURCE, sourceSnapshotName="web-manual", targetSnapshotName="dup"
+    )
+    inputs = checked(
+        copies,
+        source_region=SOURCE,
+        source_snapshot_name="data-manual",
+        target_snapshot_name="dup",
+        tags={"purpose": "dr", "old": "x"},
+    )
+    created = copies.create(inputs)
+    outs = created.outs or {}
+    assert outs["resource_type"] == "DiskSnapshot" and outs["tags"] == {"purpose": "dr", "old": "x"}
+    updated = copies.update(created.id, outs, {**inputs, "tags": {"purpose": "dr"}}).outs or {}
+    assert updated["tags"] == {"purpose": "dr"}
+    disk = client().get_disk_snapshot(diskSnapshotName="dup")["diskSnapshot"]
+    instance = client().get_instance_snapshot(instanceSnapshotName="dup")["instanceSnapshot"]
+    assert disk["tags"] == [{"key": "purpose", "value": "dr"}]
+    assert instance.get("tags", []) == []
+
+
+# state `unknown` ---------------------------------------------------------------------------
+
+
+def disk_copy_turns_unknown(monkeypatch: pytest.MonkeyPatch, *, operation_ended: bool) -> None:
+    """After the copy call, Lightsail reads the new disk snapshot as `unknown`; with
+    `operation_ended`, the copy operation has ended all the same."""
+    backend = lightsail_backends[ACCOUNT][TARGET]
+    original = lightsail._raise_failed_operations
+
+    def then_unknown(subject: str, operations: Any, cleanup: Any) -> None:
+        name = subject.split()[-1]
+        backend.disk_snapshots[name].state = "unknown"
+        if operation_ended:
+            for operation in backend.get_operations(name):
+                # The fake's operations follow their snapshot: this one no longer does.
+                operation.tracked = None
+                operation.status, operation.is_terminal = "Succeeded", True
+        original(subject, operations, cleanup)
+
+    monkeypatch.setattr(lightsail, "_raise_failed_operations", then_unknown)
+
+
+def test_a_disk_snapshot_left_unknown_fails_and_is_deleted(
+    fake: Control, copies: SnapshotProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk_copy_turns_unknown(monkeypatch, operation_ended=True)
+    inputs = checked(copies, "data-dr", source_region=SOURCE, source_snapshot_name="data-manual")
+    name = inputs["target_snapshot_name"]
+    with pytest.raises(SnapshotFailed, match=rf"{name} reached the error state 'unknown'.*deleted"):
+        copies.create({**inputs, "timeout_minutes": 0.002})
+    with pytest.raises(client().exceptions.NotFoundException):
+        client().get_disk_snapshot(diskSnapshotName=name)
+
+
+def test_a_disk_snapshot_unknown_while_its_copy_runs_is_waited_for(
+    fake: Control, copies: SnapshotProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk_copy_turns_unknown(monkeypatch, operation_ended=False)
+    fake.hold("lightsail", match="data-dr-*", reads=3)
+    inputs = checked(copies, "data-dr", source_region=SOURCE, source_snapshot_name="data-manual")
+    outs = copies.create(inputs).outs or {}
+    assert outs["state"] == "completed"
+
+
+# paged calls -------------------------------------------------------------------------------
+
+
+def test_failure_details_come_from_every_page_of_operations(
+    fake: Control, copies: SnapshotProvider
+) -> None:
+    backend = lightsail_backends[ACCOUNT][TARGET]
+    inputs = checked(copies, **MANUAL, target_snapshot_name="web-paged")
+    copies.create(inputs)
+    for n in range(5):
+        client().tag_resource(resourceName="web-paged", tags=[{"key": "k", "value": str(n)}])
+    # Operations are listed oldest first: the newest, which failed, is on the last page.
+    newest = max(backend.get_operations("web-paged"), key=lambda op: op.seq)
+    newest.fail("TagFailed", "tagging service unavailable")
+    fake.page_size("lightsail", 2, action="GetOperationsForResource")
+    ctx = Context(lightsail.COPY_SPEC, TARGET, lambda _line: None)
+    detail = lightsail._failed_operations(ctx, "web-paged")
+    assert detail is not None and "TagFailed: tagging service unavailable" in detail
+    assert fake.request_counts()["lightsail"]["GetOperationsForResource"] == 3

@@ -6,16 +6,22 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
+from moto.rds.models import RDSBackend, rds_backends
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_snapshots.engine.errors import AwsCallError, SnapshotFailed, WaitTimeout
+from pulumi_snapshots.engine import aws
+from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
 from pulumi_snapshots.engine.provider import AUTONAMED_KEY, NAME_KEY, SnapshotProvider
+from pulumi_snapshots.engine.spec import Context
+from pulumi_snapshots.neptune import SPEC
 from pulumi_snapshots.testing import fake_aws
 from pulumi_snapshots.testing.control import Control
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"
 
 
 @pytest.fixture
@@ -322,3 +328,118 @@ def test_lookup_recovers_inputs(fake: Control, provider: SnapshotProvider) -> No
     outs = found.outs or {}
     assert outs["target_db_cluster_snapshot_identifier"] == created.id
     assert outs["tags"] == {"k": "v"} and outs["status"] == "available"
+
+
+# other engines -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def aurora(fake: Control) -> str:
+    """An Aurora cluster snapshot: the Neptune API lists it too (one RDS endpoint)."""
+    rds = boto3.client("rds", region_name=REGION)
+    rds.create_db_cluster(
+        DBClusterIdentifier="shop",
+        Engine="aurora-postgresql",
+        MasterUsername="admin",
+        MasterUserPassword="password123",
+    )
+    rds.create_db_cluster_snapshot(
+        DBClusterIdentifier="shop", DBClusterSnapshotIdentifier="shop-nightly"
+    )
+    fake.reset()
+    return "shop-nightly"
+
+
+def test_a_source_of_another_engine_is_refused_before_copying(
+    fake: Control, provider: SnapshotProvider, aurora: str
+) -> None:
+    inputs = checked(
+        provider,
+        source_db_cluster_snapshot_identifier=aurora,
+        target_db_cluster_snapshot_identifier="shop-copy",
+    )
+    with pytest.raises(SnapshotError, match=r"shop-nightly is a DB cluster snapshot of engine "):
+        provider.create(inputs)
+    assert "CopyDBClusterSnapshot" not in fake.request_counts()["neptune"]
+    assert live("shop-copy") is None
+
+
+def test_a_copy_of_another_engine_found_while_waiting_is_deleted(
+    fake: Control, provider: SnapshotProvider, aurora: str
+) -> None:
+    # By ARN the source cannot be read before copying here: the copy's own engine tells.
+    arn = live(aurora)["DBClusterSnapshotArn"]  # type: ignore[index]
+    inputs = checked(
+        provider,
+        source_db_cluster_snapshot_identifier=arn,
+        target_db_cluster_snapshot_identifier="shop-copy",
+    )
+    with pytest.raises(SnapshotError, match=r"'aurora-postgresql', not a Neptune.*it was deleted"):
+        provider.create(inputs)
+    assert live("shop-copy") is None
+
+
+def test_a_lookup_of_another_engines_snapshot_fails(
+    provider: SnapshotProvider, aurora: str
+) -> None:
+    with pytest.raises(SnapshotError, match=r"'aurora-postgresql', not a Neptune snapshot"):
+        provider.read(aurora, {"region": REGION})
+
+
+def test_not_found_codes_are_the_models_error_codes() -> None:
+    model = botocore.session.get_session().get_service_model("neptune")
+    codes = {shape.error_code for shape in model.error_shapes}
+    assert SPEC.not_found_codes <= codes, SPEC.not_found_codes - codes
+
+
+def test_a_state_that_is_no_snapshot_failure_keeps_the_wait_going(
+    fake: Control, provider: SnapshotProvider
+) -> None:
+    # `incompatible-restore` is a DB instance state; a snapshot never fails with it.
+    def read_as_instance_state(**_: Any) -> None:
+        for snapshot in rds_backends[ACCOUNT][REGION].cluster_snapshots.values():
+            if snapshot.db_cluster_snapshot_identifier.startswith("graph-copy-"):
+                snapshot.status = "incompatible-restore"
+
+    aws.client("neptune", REGION).meta.events.register(
+        "after-call.neptune.CopyDBClusterSnapshot", read_as_instance_state
+    )
+    fake.hold("neptune", match="graph-copy-*", reads=3)
+    outs = provider.create(checked(provider, source_db_cluster_snapshot_identifier="nightly")).outs
+    assert (outs or {})["status"] == "available"
+
+
+def test_a_batch_read_whose_filter_is_ignored_never_loses_a_copy(
+    fake: Control, provider: SnapshotProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    neptune = boto3.client("neptune", region_name=REGION)
+    for n in range(25):
+        neptune.create_db_cluster_snapshot(
+            DBClusterIdentifier="graph", DBClusterSnapshotIdentifier=f"other-{n:03d}"
+        )
+    copies = [
+        provider.create(
+            checked(
+                provider,
+                source_db_cluster_snapshot_identifier="nightly",
+                target_db_cluster_snapshot_identifier=f"zz-copy-{n}",
+            )
+        ).id
+        for n in range(2)
+    ]
+    # Neptune's model calls Filters "not currently supported": ignored, the listing holds
+    # every cluster snapshot of the region, page after page, the copies on the last one.
+    listed = RDSBackend.describe_db_cluster_snapshots
+
+    def ignoring_filters(
+        self: Any, cluster: Any, snapshot: Any, kind: Any = None, filters: Any = None
+    ) -> Any:
+        return listed(self, cluster, snapshot, kind, None)
+
+    monkeypatch.setattr(RDSBackend, "describe_db_cluster_snapshots", ignoring_filters)
+    fake.page_size("neptune", 20)
+    assert SPEC.describe_many is not None
+    found = SPEC.describe_many(Context(SPEC, REGION, lambda _line: None), copies)
+    for copy in copies:
+        got = found[copy]
+        assert got is not None and got.state == "available", copy

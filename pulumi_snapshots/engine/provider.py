@@ -596,13 +596,23 @@ class SnapshotProvider(ResourceProvider):
         self._delete_members(ctx, _id, subject)
 
     def _delete_members(self, ctx: Context, id_: str, subject: str) -> None:
+        """Delete every member, even after one fails, then report every failure together."""
         spec = self.spec
-        for member in spec.members(id_):
+        members = spec.members(id_)
+        failures: list[SnapshotError] = []
+        for member in members:
             try:
                 spec.delete_member(ctx, member)
-            except AwsCallError as exc:
-                if exc.code not in spec.not_found_codes:
-                    raise
+            except SnapshotError as exc:
+                if not (isinstance(exc, AwsCallError) and exc.code in spec.not_found_codes):
+                    failures.append(exc)
+        if len(members) == 1 and failures:
+            raise failures[0]
+        if failures:
+            raise SnapshotError(
+                f"{subject}: {len(failures)} of {len(members)} could not be deleted (the "
+                f"others were): " + "; ".join(str(exc) for exc in failures)
+            )
         self._wait_gone(ctx, id_, subject)
         ctx.report(f"{subject} deleted")
 

@@ -17,11 +17,16 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from pulumi_snapshots.testing.control import Control, LocalControl, RemoteControl
+from pulumi_snapshots.testing.environment import (
+    FAKE_CREDENTIALS,
+    fake_client,
+    fake_environment,
+    server_environment,
+)
 
 if TYPE_CHECKING:
     from pulumi_snapshots.testing.server import (
@@ -44,40 +49,7 @@ __all__ = [
     "start_server_process",
 ]
 
-#: Credentials the fake accepts; set for clients while a fake is active.
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_SECURITY_TOKEN": "testing",
-}
-
-
 _SERVER_NAMES = ("FakeAwsServer", "ServerProcess", "start_server_process")
-
-
-def fake_client(service: str, region: str, endpoint_url: str) -> Any:
-    """A boto3 client of `service` in `region` for the fake AWS server at `endpoint_url`."""
-    import boto3
-
-    return boto3.client(
-        service,  # type: ignore[call-overload]
-        region_name=region,
-        endpoint_url=endpoint_url,
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    )
-
-
-def server_environment(endpoint_url: str, **extra: str) -> dict[str, str]:
-    """Environment for another process, such as the provider host, to use the fake AWS server
-    at `endpoint_url` with fake credentials; `extra` adds or overrides variables."""
-    return {
-        "AWS_ENDPOINT_URL": endpoint_url,
-        "AWS_ACCESS_KEY_ID": FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        "AWS_SECRET_ACCESS_KEY": FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        **extra,
-    }
 
 
 def __getattr__(name: str) -> Any:
@@ -86,41 +58,6 @@ def __getattr__(name: str) -> Any:
     if name in _SERVER_NAMES:
         return getattr(importlib.import_module("pulumi_snapshots.testing.server"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-@contextlib.contextmanager
-def fake_environment(region: str, endpoint_url: str | None = None) -> Iterator[None]:
-    """Point the AWS default chain at the fake: fake credentials and `region`, no profile or
-    config files, and `endpoint_url` (or no endpoint override at all). Restores every variable
-    it touched on exit."""
-    changes: dict[str, str | None] = {
-        **FAKE_CREDENTIALS,
-        "AWS_DEFAULT_REGION": region,
-        "AWS_REGION": region,
-        "AWS_PROFILE": None,
-        "AWS_DEFAULT_PROFILE": None,
-        # A developer's own config could name endpoints, profiles or credential processes.
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    }
-    for name in os.environ:
-        if name.startswith("AWS_ENDPOINT_URL"):
-            changes[name] = None
-    changes["AWS_ENDPOINT_URL"] = endpoint_url
-    saved = {name: os.environ.get(name) for name in changes}
-    try:
-        for name, value in changes.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextlib.contextmanager

@@ -3,8 +3,9 @@
 moto 5.2.5 implements CreateSnapshot, DescribeSnapshots and DeleteSnapshot but not
 CopySnapshot. :func:`install` adds it, built on moto's ``Snapshot`` model and tagging service,
 so copies behave like any other moto snapshot (describe, delete, tags). With ``TargetBucket``
-the snapshot is exported instead: one ``<TargetSnapshotName>-<NNNN>.rdb`` object per node
-snapshot is written into moto's S3 and the response describes the source snapshot.
+the snapshot is exported instead: one ``<TargetSnapshotName>-<id>.rdb`` object per node
+snapshot (its node group id, or its node id without shards) is written into moto's S3 and the
+response describes the source snapshot.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import datetime
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from pulumi_snapshots.testing.state import hold_export
 
 if TYPE_CHECKING:
     from moto.core.responses import ActionResult
@@ -218,8 +221,6 @@ def _export(backend: Any, source: Any, target_name: str, bucket_name: str) -> An
     from moto.s3.models import s3_backends
     from moto.utilities.utils import get_partition
 
-    from pulumi_snapshots.testing import control
-
     s3 = s3_backends[backend.account_id][get_partition(backend.region_name)]
     try:
         bucket = s3.get_bucket(bucket_name)
@@ -231,7 +232,12 @@ def _export(backend: Any, source: Any, target_name: str, bucket_name: str) -> An
         raise _error(
             "InvalidParameterValue", f"The S3 bucket {bucket_name} is outside of the region."
         )
-    keys = export_object_keys(target_name, len(_node_snapshots(source)))
+    # One object per node snapshot, named after its node group id (ElastiCache's 4-digit one or
+    # one the user chose) or, without shards, its node id.
+    keys = [
+        f"{target_name}-{node.get('NodeGroupId') or node.get('CacheNodeId') or '0001'}.rdb"
+        for node in _node_snapshots(source)
+    ]
     for key in keys:
         if key in bucket.keys:
             raise _error(
@@ -244,7 +250,7 @@ def _export(backend: Any, source: Any, target_name: str, bucket_name: str) -> An
             for key in keys:
                 s3.put_object(bucket_name, key, RDB_BODY)
 
-    if not control.hold_export(backend.account_id, backend.region_name, target_name, source, write):
+    if not hold_export(backend.account_id, backend.region_name, target_name, source, write):
         write(True)
     return source
 

@@ -58,7 +58,10 @@ class ControlMiddleware:
         except ValueError:
             length = 0
         body = environ["wsgi.input"].read(length) if length > 0 else b""
-        status, payload = handle_control_request(environ.get("REQUEST_METHOD", "GET"), path, body)
+        query = environ.get("QUERY_STRING", "")
+        status, payload = handle_control_request(
+            environ.get("REQUEST_METHOD", "GET"), f"{path}?{query}" if query else path, body
+        )
         data = json.dumps(payload).encode()
         reason = {200: "OK", 400: "Bad Request", 404: "Not Found"}.get(status, "Error")
         start_response(
@@ -102,13 +105,13 @@ class _Served:
 
     def client(self: _HasEndpoint, service: str, region: str = "us-east-1") -> Any:
         """A boto3 client of `service` in `region` pointed at this server."""
-        from pulumi_snapshots.testing import fake_client
+        from pulumi_snapshots.testing.environment import fake_client
 
         return fake_client(service, region, self.endpoint)
 
     def environment(self: _HasEndpoint, **extra: str) -> dict[str, str]:
         """Environment for another process (such as the provider host) to use this server."""
-        from pulumi_snapshots.testing import server_environment
+        from pulumi_snapshots.testing.environment import server_environment
 
         return server_environment(self.endpoint, **extra)
 

@@ -26,12 +26,26 @@ class Fake:
         """A fresh lower-case name (the server keeps its data across tests)."""
         return unique(prefix)
 
-    def client(self, service: str, region: str = REGION, *, attempts: int | None = None) -> Any:
-        """A boto3 client; `attempts` caps the total attempts (1 = no retry)."""
+    def client(
+        self,
+        service: str,
+        region: str = REGION,
+        *,
+        attempts: int | None = None,
+        validate: bool = True,
+        credentials: dict[str, str] | None = None,
+    ) -> Any:
+        """A boto3 client; `attempts` caps the total attempts (1 = no retry); without
+        `validate`, botocore sends parameters it would reject itself; `credentials` (STS's
+        ``Credentials``) sign instead of the fake's own."""
         retries: dict[str, Any] = {"mode": "legacy"}
         if attempts is not None:
             retries["total_max_attempts"] = attempts
-        config = Config(retries=retries, s3={"addressing_style": "path"})  # type: ignore[arg-type]
+        config = Config(
+            retries=retries,  # type: ignore[arg-type]
+            s3={"addressing_style": "path"},
+            parameter_validation=validate,
+        )
         kwargs: dict[str, Any] = {}
         if self.endpoint is not None:
             kwargs = {
@@ -39,6 +53,12 @@ class Fake:
                 "aws_access_key_id": "testing",
                 "aws_secret_access_key": "testing",
             }
+        if credentials is not None:
+            kwargs.update(
+                aws_access_key_id=credentials["AccessKeyId"],
+                aws_secret_access_key=credentials["SecretAccessKey"],
+                aws_session_token=credentials.get("SessionToken"),
+            )
         return boto3.client(service, region_name=region, config=config, **kwargs)  # type: ignore[call-overload]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -154,15 +153,43 @@ def test_held_lightsail_disk_snapshot_is_pending_then_completed(fake: Fake) -> N
     assert (after["state"], after["progress"]) == ("completed", "100%")
 
 
-def test_hold_by_seconds(fake: Fake) -> None:
+def test_hold_by_seconds_reads_the_manual_clock(fake: Fake) -> None:
     ec2 = fake.client("ec2")
     volume = ec2.create_volume(Size=5, AvailabilityZone=f"{REGION}a")["VolumeId"]
-    fake.control.hold("ec2", seconds=0.6)
+    fake.control.use_manual_clock()
+    fake.control.hold("ec2", seconds=60)
     snapshot = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
+    assert ec2_states(fake, [snapshot]) == [("pending", "0%")]
+    fake.control.advance_clock(30)
+    assert ec2_states(fake, [snapshot]) == [("pending", "50%")]
+    fake.control.advance_clock(29.5)
     assert ec2_states(fake, [snapshot])[0][0] == "pending"
-    assert ec2_states(fake, [snapshot])[0][0] == "pending"
-    time.sleep(0.7)
+    fake.control.advance_clock(0.5)
     assert ec2_states(fake, [snapshot]) == [("completed", "100%")]
+
+
+def test_a_hold_keeps_the_clock_it_started_on(fake: Fake) -> None:
+    ec2 = fake.client("ec2")
+    volume = ec2.create_volume(Size=5, AvailabilityZone=f"{REGION}a")["VolumeId"]
+    fake.control.use_manual_clock()
+    fake.control.hold("ec2", seconds=10)
+    first = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
+    fake.control.use_manual_clock()  # a new clock at 0: the first hold still reads the old one
+    fake.control.hold("ec2", seconds=10)
+    second = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
+    fake.control.advance_clock(10)
+    assert [state for state, _ in ec2_states(fake, [first, second])] == ["pending", "completed"]
+
+
+def test_advancing_needs_a_manual_clock(fake: Fake) -> None:
+    with pytest.raises(ValueError, match="use_manual_clock"):
+        fake.control.advance_clock(1)
+    fake.control.use_manual_clock()
+    with pytest.raises(ValueError, match="seconds"):
+        fake.control.advance_clock(-1)
+    fake.control.reset()
+    with pytest.raises(ValueError, match="use_manual_clock"):
+        fake.control.advance_clock(1)
 
 
 @pytest.mark.parametrize(
@@ -468,8 +495,9 @@ def test_importing_the_package_patches_nothing() -> None:
 
 def test_a_missing_lightsail_service_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     import pulumi_snapshots.testing as testing_package
+    from pulumi_snapshots.testing import registration
 
-    monkeypatch.setattr(control_module, "_lightsail_registered", False)
+    monkeypatch.setattr(registration, "_registered", False)
     monkeypatch.delattr(testing_package, "lightsail", raising=False)
     monkeypatch.setitem(sys.modules, "pulumi_snapshots.testing.lightsail", None)
     with pytest.raises(control_module.LightsailFakeMissingError, match="lightsail"), fake_aws():

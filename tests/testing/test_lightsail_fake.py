@@ -695,8 +695,8 @@ COPY_ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "InvalidInputException",
     ),
     (
-        "source region outside Lightsail's documented list",
-        {"sourceSnapshotName": "snap-1", "region": "ap-east-1"},
+        "source region without a Lightsail endpoint",
+        {"sourceSnapshotName": "snap-1", "region": "us-west-1"},
         "InvalidInputException",
     ),
     (
@@ -739,7 +739,7 @@ def test_copy_snapshot_errors(
 
 
 def test_copy_snapshot_from_an_unsupported_client_region(fake: Fake) -> None:
-    client = fake.client("ap-east-1")
+    client = fake.client("us-west-1")
     fails(
         client,
         "CopySnapshot",
@@ -751,24 +751,42 @@ def test_copy_snapshot_from_an_unsupported_client_region(fake: Fake) -> None:
     fails(client, "GetInstanceSnapshots", "InvalidInputException")
 
 
-def test_supported_regions_are_the_documented_ones() -> None:
-    assert len(SUPPORTED_REGIONS) == 15
-    assert {"us-west-1", "eu-north-1", "ap-northeast-2"} <= set(SUPPORTED_REGIONS)
-    assert not {"ap-east-1", "sa-east-1", "eu-south-2"} & set(SUPPORTED_REGIONS)
+def test_supported_regions_are_those_with_an_endpoint() -> None:
+    # botocore's endpoint data: Lightsail in ap-east-1, ap-southeast-3 and -5, eu-south-2 and
+    # sa-east-1, but not in us-west-1 (which the RegionName enum still lists).
+    assert len(SUPPORTED_REGIONS) == 19
+    assert {"ap-east-1", "ap-southeast-3", "ap-southeast-5", "eu-south-2", "sa-east-1"} <= set(
+        SUPPORTED_REGIONS
+    )
+    assert "us-west-1" not in SUPPORTED_REGIONS
+    assert "us-west-1" in service_model().shape_for("RegionName").enum
 
 
-def test_copy_into_us_west_1_which_boto3_does_not_list(fake: Fake, ls: LightsailClient) -> None:
+def test_copy_from_a_region_without_an_endpoint_is_rejected(
+    fake: Fake, ls: LightsailClient
+) -> None:
+    fails(
+        ls,
+        "CopySnapshot",
+        "InvalidInputException",
+        sourceSnapshotName="snap-1",
+        targetSnapshotName="copy-1",
+        sourceRegion="us-west-1",
+    )
+
+
+def test_copy_into_a_newer_region(fake: Fake, ls: LightsailClient) -> None:
     make_instance(ls)
     call(ls, "CreateInstanceSnapshot", instanceSnapshotName="snap-1", instanceName="web-1")
-    west = fake.client("us-west-1")
+    jakarta = fake.client("ap-southeast-3")
     call(
-        west,
+        jakarta,
         "CopySnapshot",
         sourceSnapshotName="snap-1",
         targetSnapshotName="copy-1",
         sourceRegion=REGION,
     )
-    assert "copy-1" in fake.backend("us-west-1").instance_snapshots
+    assert "copy-1" in fake.backend("ap-southeast-3").instance_snapshots
 
 
 # -- relational databases --------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 import moto
 import pytest
 
-from pulumi_snapshots.testing import control, elasticache_copy, fake_aws
+from pulumi_snapshots.testing import backends, elasticache_copy, fake_aws
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -103,7 +103,7 @@ def test_snapshot_mappings_the_fake_watches() -> None:
 
     with fake_aws():
         lightsail = lightsail_backends[ACCOUNT][REGION]
-        for kind in control.KINDS:
+        for kind in backends.KINDS:
             backend_dict = kind.backend_dict()
             assert backend_dict is not None, kind
             backend = backend_dict[ACCOUNT][REGION]
@@ -209,3 +209,21 @@ def test_ec2_create_snapshots_still_ignores_exclusions_and_copied_tags() -> None
     assert owner is EBSBackend
     owner = next(k for k in EC2Response.__mro__ if "create_snapshots" in k.__dict__)
     assert owner is ElasticBlockStore
+
+
+def test_list_results_reach_serialized_unpaged() -> None:
+    # The fake pages these results in BaseResponse.serialized: moto must not page them itself.
+    from moto.core.responses import BaseResponse
+    from moto.ec2.responses.elastic_block_store import ElasticBlockStore
+    from moto.elasticache.models import ElastiCacheBackend
+    from moto.rds.responses import RDSResponse
+
+    assert "self.serialized(response)" in inspect.getsource(BaseResponse.call_action)
+    # Wire parameters are read in setup_class, before call_action; the fake wraps that too.
+    assert "self.parse_parameters(request)" in inspect.getsource(BaseResponse.setup_class)
+    assert list(inspect.signature(BaseResponse.parse_parameters).parameters) == ["self", "request"]
+    assert list(inspect.signature(BaseResponse.serialized).parameters) == ["self", "action_result"]
+    assert "MaxResults" not in inspect.getsource(ElasticBlockStore.describe_snapshots)
+    assert "MaxRecords" not in inspect.getsource(RDSResponse.describe_db_cluster_snapshots)
+    backend_source = inspect.getsource(ElastiCacheBackend.describe_snapshots)
+    assert backend_source.count("max_records") == 1  # the parameter, never used

@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import botocore.session
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 from moto.utilities.utils import get_partition
 
 from .exceptions import InvalidInputException, NotFoundException
 
-#: The regions Lightsail serves, as documented for ``copy_snapshot``'s ``sourceRegion``.
-SUPPORTED_REGIONS: tuple[str, ...] = (
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "ca-central-1",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "eu-north-1",
+#: The regions with a Lightsail endpoint, from botocore's endpoint data: the fake serves
+#: these and no others (the model's RegionName enum also lists regions without an endpoint).
+SUPPORTED_REGIONS: tuple[str, ...] = tuple(
+    sorted(botocore.session.get_session().get_available_regions("lightsail"))
 )
 
 INSTANCE_SNAPSHOT_STATES = ("pending", "error", "available")
@@ -465,9 +454,20 @@ class RelationalDatabaseSnapshot(Resource):
         return out
 
 
+#: Snapshot states that mean "still being made", and those that mean "failed".
+_PENDING_STATES = frozenset({"pending", "creating", "unknown"})
+_FAILED_STATES = frozenset({"error", "failed"})
+
+_operation_seq = itertools.count(1)
+
+
 @dataclass(kw_only=True, eq=False)
 class Operation:
-    """The record of one change, as ``get_operation`` reports it."""
+    """The record of one change, as ``get_operation`` reports it.
+
+    An operation that makes a snapshot follows it: ``Started`` while the snapshot is being
+    made, then ``Succeeded`` or ``Failed``, as Lightsail reports it.
+    """
 
     id: str
     resource_name: str
@@ -482,6 +482,19 @@ class Operation:
     operation_details: str = ""
     error_code: str | None = None
     error_details: str | None = None
+    tracked: Resource | None = None
+    seq: int = field(default_factory=lambda: next(_operation_seq))
+
+    def current_status(self) -> tuple[str, bool]:
+        """(status, is terminal) now."""
+        if self.status == "Failed" or self.tracked is None:
+            return self.status, self.is_terminal
+        state = str(getattr(self.tracked, "state", ""))
+        if state in _PENDING_STATES:
+            return "Started", False
+        if state in _FAILED_STATES:
+            return "Failed", True
+        return "Succeeded", True
 
     def fail(self, error_code: str, error_details: str) -> None:
         """Report this operation as failed."""
@@ -493,15 +506,16 @@ class Operation:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``Operation`` output structure."""
+        status, is_terminal = self.current_status()
         out: dict[str, Any] = {
             "id": self.id,
             "resourceName": self.resource_name,
             "resourceType": self.resource_type,
             "createdAt": epoch(self.created_at),
             "location": {"availabilityZone": self.availability_zone, "regionName": self.region},
-            "isTerminal": self.is_terminal,
+            "isTerminal": is_terminal,
             "operationDetails": self.operation_details,
-            "status": self.status,
+            "status": status,
             "statusChangedAt": epoch(self.status_changed_at or self.created_at),
         }
         if self.operation_type is not None:
@@ -545,8 +559,11 @@ class LightsailBackend(BaseBackend):
         resource: Resource,
         operation_type: str | None,
         details: str = "",
+        *,
+        track: bool = False,
     ) -> Operation:
         operation = Operation(
+            tracked=resource if track else None,
             id=str(mock_random.uuid4()),
             resource_name=resource.name,
             resource_type=resource.resource_type,
@@ -794,7 +811,7 @@ class LightsailBackend(BaseBackend):
         )
         self.instance_snapshots[snapshot.name] = snapshot
         return [
-            self._record(snapshot, "CreateInstanceSnapshot", instance.name),
+            self._record(snapshot, "CreateInstanceSnapshot", instance.name, track=True),
             self._record(instance, "CreateInstanceSnapshot", snapshot.name),
         ]
 
@@ -860,7 +877,7 @@ class LightsailBackend(BaseBackend):
             )
         self.disk_snapshots[snapshot.name] = snapshot
         return [
-            self._record(snapshot, "CreateDiskSnapshot", source.name),
+            self._record(snapshot, "CreateDiskSnapshot", source.name, track=True),
             self._record(source, "CreateDiskSnapshot", snapshot.name),
         ]
 
@@ -938,16 +955,16 @@ class LightsailBackend(BaseBackend):
                     f"The instance snapshot name is already in use: {copy.name}."
                 )
             self.instance_snapshots[copy.name] = copy
-            operation_type = "CreateInstanceSnapshot"
         else:
             if copy.name in self.disk_snapshots:
                 raise InvalidInputException(
                     f"The disk snapshot name is already in use: {copy.name}."
                 )
             self.disk_snapshots[copy.name] = copy
-            operation_type = "CreateDiskSnapshot"
-        details = f"copied from {source_region}/{source_snapshot_name or source_resource_name}"
-        return [self._record(copy, operation_type, details)]
+        # As Lightsail reports a copy: one CopySnapshot operation on the target snapshot, in
+        # the target region, with "<source region>:<source name>" as its details.
+        details = f"{source_region}:{source_snapshot_name or source_resource_name}"
+        return [self._record(copy, "CopySnapshot", details, track=True)]
 
     def _copy_manual(
         self, source_backend: LightsailBackend, source_name: str, target_name: str
@@ -1142,7 +1159,7 @@ class LightsailBackend(BaseBackend):
         )
         self.relational_database_snapshots[snapshot.name] = snapshot
         return [
-            self._record(snapshot, "CreateRelationalDatabaseSnapshot", database.name),
+            self._record(snapshot, "CreateRelationalDatabaseSnapshot", database.name, track=True),
             self._record(database, "CreateRelationalDatabaseSnapshot", snapshot.name),
         ]
 
@@ -1218,13 +1235,13 @@ class LightsailBackend(BaseBackend):
         return operation
 
     def get_operations(self, resource_name: str | None = None) -> list[Operation]:
-        """Operations of this region (optionally of one resource), newest first."""
+        """Operations of this region (optionally of one resource), oldest first."""
         operations = [
             op
             for op in self.operations.values()
             if resource_name is None or op.resource_name == resource_name
         ]
-        return sorted(operations, key=lambda op: op.created_at, reverse=True)
+        return sorted(operations, key=lambda op: op.seq)
 
     def fail_operations_for(self, resource_name: str, error_code: str, error_details: str) -> int:
         """Make every recorded operation of ``resource_name`` report ``Failed``.

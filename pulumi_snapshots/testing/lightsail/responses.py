@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypeVar
 
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.request import Request
@@ -11,6 +12,7 @@ from moto.core.responses import BaseResponse
 from moto.utilities.aws_headers import gen_amzn_requestid_long
 from werkzeug.exceptions import HTTPException
 
+from ..paging import LIGHTSAIL_PAGE_SIZE, PAGE_SIZES, page
 from .exceptions import (
     InvalidInputException,
     LightsailServiceException,
@@ -65,6 +67,21 @@ IMPLEMENTED_ACTIONS = frozenset(
 
 def _operations(operations: list[Operation]) -> dict[str, Any]:
     return {"operations": [op.to_dict() for op in operations]}
+
+
+class _Listed(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+_L = TypeVar("_L", bound=_Listed)
+
+
+def _by_name(item: Any) -> str:
+    return str(item.name)
+
+
+def _by_age(operation: Operation) -> int:
+    return operation.seq
 
 
 class LightsailResponse(BaseResponse):
@@ -162,6 +179,23 @@ class LightsailResponse(BaseResponse):
     def _ops(self, operations: list[Operation]) -> tuple[str, dict[str, str]]:
         return self._json(_operations(operations))
 
+    def _page(
+        self, list_key: str, items: Iterable[_L], key: Callable[[_L], Any]
+    ) -> tuple[str, dict[str, str]]:
+        """One page of `items` as the `list_key` of the answer, with ``nextPageToken``."""
+        cap = PAGE_SIZES.get("lightsail", self.action)
+        size = LIGHTSAIL_PAGE_SIZE if cap is None else min(cap, LIGHTSAIL_PAGE_SIZE)
+        try:
+            chosen, token = page(
+                list(items), key, action=self.action, token=self._str("pageToken"), size=size
+            )
+        except ValueError:
+            raise InvalidInputException("The pageToken is not valid.") from None
+        answer: dict[str, Any] = {list_key: [item.to_dict() for item in chosen]}
+        if token is not None:
+            answer["nextPageToken"] = token
+        return self._json(answer)
+
     # -- instances -----------------------------------------------------------------------
 
     def create_instances(self) -> tuple[str, dict[str, str]]:
@@ -184,10 +218,8 @@ class LightsailResponse(BaseResponse):
         return self._json({"instance": instance.to_dict()})
 
     def get_instances(self) -> tuple[str, dict[str, str]]:
-        """GetInstances (one page holds everything)."""
-        return self._json(
-            {"instances": [instance.to_dict() for instance in self.backend.instances.values()]}
-        )
+        """GetInstances."""
+        return self._page("instances", self.backend.instances.values(), _by_name)
 
     def delete_instance(self) -> tuple[str, dict[str, str]]:
         """DeleteInstance."""
@@ -243,8 +275,8 @@ class LightsailResponse(BaseResponse):
         return self._json({"disk": self.backend.get_disk(self._required("diskName")).to_dict()})
 
     def get_disks(self) -> tuple[str, dict[str, str]]:
-        """GetDisks (one page holds everything)."""
-        return self._json({"disks": [disk.to_dict() for disk in self.backend.disks.values()]})
+        """GetDisks."""
+        return self._page("disks", self.backend.disks.values(), _by_name)
 
     def delete_disk(self) -> tuple[str, dict[str, str]]:
         """DeleteDisk."""
@@ -268,9 +300,8 @@ class LightsailResponse(BaseResponse):
         return self._json({"instanceSnapshot": snapshot.to_dict()})
 
     def get_instance_snapshots(self) -> tuple[str, dict[str, str]]:
-        """GetInstanceSnapshots (one page holds everything)."""
-        snapshots = self.backend.instance_snapshots.values()
-        return self._json({"instanceSnapshots": [snapshot.to_dict() for snapshot in snapshots]})
+        """GetInstanceSnapshots."""
+        return self._page("instanceSnapshots", self.backend.instance_snapshots.values(), _by_name)
 
     def delete_instance_snapshot(self) -> tuple[str, dict[str, str]]:
         """DeleteInstanceSnapshot."""
@@ -295,9 +326,8 @@ class LightsailResponse(BaseResponse):
         return self._json({"diskSnapshot": snapshot.to_dict()})
 
     def get_disk_snapshots(self) -> tuple[str, dict[str, str]]:
-        """GetDiskSnapshots (one page holds everything)."""
-        snapshots = self.backend.disk_snapshots.values()
-        return self._json({"diskSnapshots": [snapshot.to_dict() for snapshot in snapshots]})
+        """GetDiskSnapshots."""
+        return self._page("diskSnapshots", self.backend.disk_snapshots.values(), _by_name)
 
     def delete_disk_snapshot(self) -> tuple[str, dict[str, str]]:
         """DeleteDiskSnapshot."""
@@ -341,9 +371,9 @@ class LightsailResponse(BaseResponse):
         return self._json({"relationalDatabase": database.to_dict()})
 
     def get_relational_databases(self) -> tuple[str, dict[str, str]]:
-        """GetRelationalDatabases (one page holds everything)."""
+        """GetRelationalDatabases."""
         databases = self.backend.relational_databases.values()
-        return self._json({"relationalDatabases": [database.to_dict() for database in databases]})
+        return self._page("relationalDatabases", databases, _by_name)
 
     def delete_relational_database(self) -> tuple[str, dict[str, str]]:
         """DeleteRelationalDatabase."""
@@ -375,11 +405,9 @@ class LightsailResponse(BaseResponse):
         return self._json({"relationalDatabaseSnapshot": snapshot.to_dict()})
 
     def get_relational_database_snapshots(self) -> tuple[str, dict[str, str]]:
-        """GetRelationalDatabaseSnapshots (one page holds everything)."""
+        """GetRelationalDatabaseSnapshots."""
         snapshots = self.backend.relational_database_snapshots.values()
-        return self._json(
-            {"relationalDatabaseSnapshots": [snapshot.to_dict() for snapshot in snapshots]}
-        )
+        return self._page("relationalDatabaseSnapshots", snapshots, _by_name)
 
     def delete_relational_database_snapshot(self) -> tuple[str, dict[str, str]]:
         """DeleteRelationalDatabaseSnapshot."""
@@ -413,9 +441,10 @@ class LightsailResponse(BaseResponse):
         return self._json({"operation": operation.to_dict()})
 
     def get_operations(self) -> tuple[str, dict[str, str]]:
-        """GetOperations (one page holds everything)."""
-        return self._ops(self.backend.get_operations())
+        """GetOperations, oldest first as Lightsail documents."""
+        return self._page("operations", self.backend.get_operations(), _by_age)
 
     def get_operations_for_resource(self) -> tuple[str, dict[str, str]]:
-        """GetOperationsForResource."""
-        return self._ops(self.backend.get_operations(self._required("resourceName")))
+        """GetOperationsForResource, oldest first."""
+        operations = self.backend.get_operations(self._required("resourceName"))
+        return self._page("operations", operations, _by_age)
