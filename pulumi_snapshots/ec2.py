@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 
 from pulumi_snapshots.engine import Context, Inputs, Live, ResourceSpec, SnapshotResource, TagApi
 from pulumi_snapshots.engine.errors import SnapshotError
+from pulumi_snapshots.engine.marks import MARK_KEY, Mark
 from pulumi_snapshots.engine.spec import iso
 from pulumi_snapshots.engine.validation import TagRules
 
@@ -180,6 +181,75 @@ def _delete(ctx: Context, snapshot_id: str) -> None:
     ctx.call("delete_snapshot", f"Ec2MultiVolumeSnapshot {snapshot_id}", SnapshotId=snapshot_id)
 
 
+def _instance_volumes(ctx: Context, instance_id: str) -> set[str]:
+    """The volumes attached to the instance now."""
+    found = ctx.call(
+        "describe_instances", f"Ec2MultiVolumeSnapshot of {instance_id}", InstanceIds=[instance_id]
+    )
+    return {
+        str(mapping["Ebs"]["VolumeId"])
+        for reservation in found.get("Reservations") or ()
+        for instance in reservation.get("Instances") or ()
+        for mapping in instance.get("BlockDeviceMappings") or ()
+        if mapping.get("Ebs", {}).get("VolumeId")
+    }
+
+
+def _find_own(ctx: Context, m: Ec2MultiVolumeSnapshotInputs, owner: str) -> str | None:
+    """A set of this instance that an earlier create of the same resource left unfinished: its
+    snapshots carry the resource's mark, and some are still pending or the wait for them timed
+    out. A completed set is the resource's current one (being replaced), never resumed."""
+    subject = f"Ec2MultiVolumeSnapshot of {m.instance_id}"
+    params: dict[str, Any] = {
+        "OwnerIds": ["self"],
+        "Filters": [{"Name": f"tag:{MARK_KEY}", "Values": [f"{owner} *"]}],
+        "MaxResults": PAGE_SIZE,
+    }
+    sets: dict[str, list[Mapping[str, Any]]] = {}
+    while True:
+        page = ctx.call("describe_snapshots", subject, **params)
+        for snapshot in page.get("Snapshots") or ():
+            mark = TAGS.from_list(snapshot.get("Tags")).get(MARK_KEY, "")
+            sets.setdefault(mark, []).append(snapshot)
+        if not page.get("NextToken"):
+            break
+        params["NextToken"] = page["NextToken"]
+    unfinished = [
+        members
+        for value, members in sets.items()
+        if (found := Mark.parse(value)) is not None
+        and found.owner == owner
+        and (found.unfinished or any(s.get("State") == "pending" for s in members))
+    ]
+    if not unfinished:
+        return None
+    attached = _instance_volumes(ctx, m.instance_id)
+    for members in sorted(unfinished, key=lambda ms: str(ms[0].get("StartTime")), reverse=True):
+        if all(s.get("VolumeId") in attached for s in members):
+            return ",".join(sorted(str(s["SnapshotId"]) for s in members))
+    return None
+
+
+def _adoption_problems(ctx: Context, m: Ec2MultiVolumeSnapshotInputs, live: Live) -> list[str]:
+    """Every snapshot of an adopted set must be of a volume attached to the instance."""
+    attached = _instance_volumes(ctx, m.instance_id)
+    others = sorted(
+        str(s["volume_id"])
+        for s in live.outputs.get("snapshots") or ()
+        if s.get("volume_id") not in attached
+    )
+    if others:
+        return [f"the snapshots of {', '.join(others)} are not of volumes of {m.instance_id}"]
+    return []
+
+
+def _delete_command(ctx: Context, id_: str) -> str:
+    return " && ".join(
+        f"aws ec2 delete-snapshot --snapshot-id {member} --region {ctx.region}"
+        for member in _members(id_)
+    )
+
+
 def _partly_gone(id_: str, olds: Mapping[str, Any]) -> list[str]:
     live: Sequence[str] | None = olds.get("snapshot_ids")
     if live is not None and sorted(live) != _members(id_):
@@ -201,6 +271,9 @@ SPEC = ResourceSpec(
     not_found_codes=frozenset({"InvalidSnapshot.NotFound", "InvalidSnapshotID.Malformed"}),
     tag_api=TAGS,
     drift=_partly_gone,
+    find_own=_find_own,
+    adoption_problems=_adoption_problems,
+    delete_command=_delete_command,
     default_timeout_minutes=120.0,
 )
 
@@ -225,6 +298,13 @@ class Ec2MultiVolumeSnapshotArgs:
     """Tags put on every snapshot of the set."""
     timeout_minutes: pulumi.Input[float] | None = None
     """How long create waits for every snapshot to complete (default 120)."""
+    delete_on_timeout: pulumi.Input[bool] | None = None
+    """Delete the snapshot when the wait times out, instead of keeping it for the next create
+    to resume."""
+    adopt_id: pulumi.Input[str] | None = None
+    """Take over the existing snapshot with this id instead of making one."""
+    identity: pulumi.Input[Mapping[str, Any]] | None = None
+    """This resource's own AWS identity: `profile` and/or an `assume_roles` chain."""
 
 
 class Ec2MultiVolumeSnapshot(SnapshotResource, module="snapshots", name="Ec2MultiVolumeSnapshot"):

@@ -555,6 +555,16 @@ def _failure_detail(ctx: Context, id_: str) -> str | None:
     )
 
 
+def _delete_command(ctx: Context, id_: str) -> str:
+    bucket = _bucket(ctx, id_)
+    if bucket is None:
+        return f"aws elasticache delete-snapshot --snapshot-name {id_} --region {ctx.region}"
+    return (
+        f"aws s3 rm s3://{bucket}/ --recursive --exclude '*' --include '{id_}-*.rdb' "
+        f"--region {ctx.region}"
+    )
+
+
 SPEC = ResourceSpec(
     type_name="ElastiCacheSnapshotCopy",
     service="elasticache",
@@ -568,15 +578,16 @@ SPEC = ResourceSpec(
     failed_states=frozenset({"failed"}),
     not_found_codes=frozenset({"SnapshotNotFoundFault", "NoSuchBucket"}),
     tag_api=TAGS,
-    # A copy's tags go with the copy request as well (tag-on-create policies see them); an
-    # export's objects exist only once it is done, so tags are applied after the wait.
-    tags_on_create=False,
+    # A copy's tags go with the copy request (tag-on-create policies see them); an export's
+    # objects exist only once it is done, so its tags are applied after the wait.
+    tags_on_create=lambda m: m.target_bucket is None,
     name_input="target_snapshot_name",
     name_rule=NameRule(max_length=255, lowercase=True, starts_with_letter=True),
     # A copy's name is unique among the region's snapshots, an export's within its bucket.
     name_scope=frozenset({"region", "target_bucket"}),
     computed_inputs=frozenset({"kms_key_id"}),
     failure_detail=_failure_detail,
+    delete_command=_delete_command,
     default_timeout_minutes=120.0,
 )
 
@@ -600,6 +611,13 @@ class ElastiCacheSnapshotCopyArgs:
     """Tags of the copy; for an export, S3 object tags of its objects (at most 10)."""
     timeout_minutes: pulumi.Input[float] | None = None
     """How long create waits for the copy or export to finish (default 120)."""
+    delete_on_timeout: pulumi.Input[bool] | None = None
+    """Delete the snapshot when the wait times out, instead of keeping it for the next create
+    to resume."""
+    adopt_id: pulumi.Input[str] | None = None
+    """Take over the existing snapshot with this id instead of making one."""
+    identity: pulumi.Input[Mapping[str, Any]] | None = None
+    """This resource's own AWS identity: `profile` and/or an `assume_roles` chain."""
 
 
 class ElastiCacheSnapshotCopy(SnapshotResource, module="snapshots", name="ElastiCacheSnapshotCopy"):

@@ -429,6 +429,14 @@ def _copy_delete(ctx: Context, id_: str) -> None:
     ctx.call(operation, f"LightsailSnapshotCopy {id_}", **{param: id_})
 
 
+def _copy_delete_command(ctx: Context, id_: str) -> str:
+    kind = _kinds.get((ctx.region, id_), "InstanceSnapshot")
+    noun = "instance" if kind == "InstanceSnapshot" else "disk"
+    return (
+        f"aws lightsail delete-{noun}-snapshot --{noun}-snapshot-name {id_} --region {ctx.region}"
+    )
+
+
 COPY_SPEC = ResourceSpec(
     type_name="LightsailSnapshotCopy",
     service="lightsail",
@@ -445,6 +453,7 @@ COPY_SPEC = ResourceSpec(
     name_input="target_snapshot_name",
     name_rule=NAME_RULE,
     failure_detail=_failed_operations,
+    delete_command=_copy_delete_command,
     default_timeout_minutes=120.0,
 )
 
@@ -471,6 +480,13 @@ class LightsailSnapshotCopyArgs:
     """Tags of the copy (applied after the copy, updated in place)."""
     timeout_minutes: pulumi.Input[float] | None = None
     """How long create waits for the copy to be usable (default 120)."""
+    delete_on_timeout: pulumi.Input[bool] | None = None
+    """Delete the snapshot when the wait times out, instead of keeping it for the next create
+    to resume."""
+    adopt_id: pulumi.Input[str] | None = None
+    """Take over the existing snapshot with this id instead of making one."""
+    identity: pulumi.Input[Mapping[str, Any]] | None = None
+    """This resource's own AWS identity: `profile` and/or an `assume_roles` chain."""
 
 
 class LightsailSnapshotCopy(SnapshotResource, module="snapshots", name="LightsailSnapshotCopy"):
@@ -604,6 +620,13 @@ def _db_delete(ctx: Context, id_: str) -> None:
     )
 
 
+def _db_delete_command(ctx: Context, id_: str) -> str:
+    return (
+        "aws lightsail delete-relational-database-snapshot "
+        f"--relational-database-snapshot-name {id_} --region {ctx.region}"
+    )
+
+
 DATABASE_SPEC = ResourceSpec(
     type_name="LightsailDatabaseSnapshot",
     service="lightsail",
@@ -619,6 +642,7 @@ DATABASE_SPEC = ResourceSpec(
     name_input="relational_database_snapshot_name",
     name_rule=NAME_RULE,
     failure_detail=_failed_operations,
+    delete_command=_db_delete_command,
     default_timeout_minutes=60.0,
 )
 
@@ -637,6 +661,13 @@ class LightsailDatabaseSnapshotArgs:
     """Tags of the snapshot."""
     timeout_minutes: pulumi.Input[float] | None = None
     """How long create waits for the snapshot to be available (default 60)."""
+    delete_on_timeout: pulumi.Input[bool] | None = None
+    """Delete the snapshot when the wait times out, instead of keeping it for the next create
+    to resume."""
+    adopt_id: pulumi.Input[str] | None = None
+    """Take over the existing snapshot with this id instead of making one."""
+    identity: pulumi.Input[Mapping[str, Any]] | None = None
+    """This resource's own AWS identity: `profile` and/or an `assume_roles` chain."""
 
 
 class LightsailDatabaseSnapshot(

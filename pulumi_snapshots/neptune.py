@@ -129,7 +129,9 @@ def _create(ctx: Context, m: NeptuneClusterSnapshotCopyInputs) -> str:
         params["KmsKeyId"] = m.kms_key_id
     if m.copy_tags is not None:
         params["CopyTags"] = m.copy_tags
-    if m.tags:
+    if m.tags and not m.copy_tags:
+        # Tags given with the copy take the place of the source's (CopyTags): with CopyTags,
+        # they are written once the copy exists.
         params["Tags"] = TAGS.to_list(m.tags)
     source_region = _source_region(ctx, m)
     if source_region:
@@ -281,6 +283,13 @@ def _delete(ctx: Context, id_: str) -> None:
     )
 
 
+def _delete_command(ctx: Context, id_: str) -> str:
+    return (
+        "aws neptune delete-db-cluster-snapshot "
+        f"--db-cluster-snapshot-identifier {id_} --region {ctx.region}"
+    )
+
+
 SPEC = ResourceSpec(
     type_name="NeptuneClusterSnapshotCopy",
     service="neptune",
@@ -296,9 +305,11 @@ SPEC = ResourceSpec(
     failed_states=frozenset({"failed"}),
     not_found_codes=NOT_FOUND,
     tag_api=TAGS,
+    tags_on_create=lambda m: not m.copy_tags,
     name_input="target_db_cluster_snapshot_identifier",
     name_rule=NameRule(max_length=63, lowercase=True, starts_with_letter=True),
     computed_inputs=frozenset({"kms_key_id"}),
+    delete_command=_delete_command,
     default_timeout_minutes=120.0,
 )
 
@@ -323,6 +334,13 @@ class NeptuneClusterSnapshotCopyArgs:
     """Tags of the copy."""
     timeout_minutes: pulumi.Input[float] | None = None
     """How long create waits for the copy to be available (default 120)."""
+    delete_on_timeout: pulumi.Input[bool] | None = None
+    """Delete the snapshot when the wait times out, instead of keeping it for the next create
+    to resume."""
+    adopt_id: pulumi.Input[str] | None = None
+    """Take over the existing snapshot with this id instead of making one."""
+    identity: pulumi.Input[Mapping[str, Any]] | None = None
+    """This resource's own AWS identity: `profile` and/or an `assume_roles` chain."""
 
 
 class NeptuneClusterSnapshotCopy(

@@ -15,6 +15,7 @@ from pulumi.dynamic.config import Config
 from pulumi_snapshots import elasticache
 from pulumi_snapshots.elasticache import SPEC
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotFailed, WaitTimeout
+from pulumi_snapshots.engine.marks import MARK_KEY, without_mark
 from pulumi_snapshots.engine.provider import AUTONAMED_KEY, NAME_KEY, SnapshotProvider
 from pulumi_snapshots.engine.spec import Context
 from pulumi_snapshots.engine.validation import UNKNOWN
@@ -28,6 +29,8 @@ BUCKET = "cache-exports"
 
 @pytest.fixture
 def fake() -> Iterator[Control]:
+    # An export in flight is remembered per process: each test starts with none.
+    elasticache._in_flight.clear()
     with fake_aws(REGION) as control:
         control.seed_elasticache_snapshot("nightly", REGION)
         control.seed_elasticache_snapshot("sharded", REGION, num_node_groups=3)
@@ -118,7 +121,7 @@ def put(key: str, bucket: str = BUCKET) -> None:
         ({"tags": {"k" * 129: "v"}}, "tags", "1 to 128"),
         ({"tags": {"k": "v" * 257}}, "tags", "at most 256"),
         ({"tags": {"AWS:owner": "v"}}, "tags", "must not start with 'aws:'"),
-        ({"tags": {f"k{i}": "v" for i in range(51)}}, "tags", "at most 50 tags"),
+        ({"tags": {f"k{i}": "v" for i in range(50)}}, "tags", "at most 49 tags"),
         (
             {"target_snapshot_name": "x" * 1001, "target_bucket": BUCKET},
             "target_snapshot_name",
@@ -193,7 +196,9 @@ def test_check_autonames_stably(provider: SnapshotProvider) -> None:
     assert name.startswith("cache-copy-") and first[AUTONAMED_KEY] is True
     again = checked(provider, first, source_snapshot_name="nightly", tags={"a": "1"})
     assert again["target_snapshot_name"] == name
-    assert checked(provider, source_snapshot_name="nightly")["target_snapshot_name"] != name
+    # Derived from the resource and its replacing inputs: the same again, another for others.
+    assert checked(provider, source_snapshot_name="nightly")["target_snapshot_name"] == name
+    assert checked(provider, source_snapshot_name="weekly")["target_snapshot_name"] != name
     fixed = checked(provider, source_snapshot_name="nightly", target_snapshot_name="Keep-1")
     assert fixed["target_snapshot_name"] == "keep-1" and AUTONAMED_KEY not in fixed
     assert checked(provider, source_snapshot_name="s")["region"] == REGION
@@ -216,10 +221,10 @@ def test_create_copy_with_kms_key_and_tags_waits_through_creating(
     counts = fake.request_counts()["elasticache"]
     assert counts["CopySnapshot"] == 1
     assert counts["DescribeSnapshots"] >= 4
-    # Tags go with the copy request (for tag-on-create policies), are applied again once the
-    # copy is usable (as an export's objects get theirs) and are read once, for the outputs.
+    # Tags and the mark go with the copy request (for tag-on-create policies); before it,
+    # one read finds the name free; after it, the tags are read once, for the outputs.
     assert counts["ListTagsForResource"] == 1
-    assert counts["AddTagsToResource"] == 1
+    assert "AddTagsToResource" not in counts
     name = inputs["target_snapshot_name"]
     assert result.id == name
     outs = result.outs or {}
@@ -235,7 +240,7 @@ def test_create_copy_with_kms_key_and_tags_waits_through_creating(
     tags = boto3.client("elasticache", region_name=REGION).list_tags_for_resource(
         ResourceName=outs["arn"]
     )["TagList"]
-    assert tags == [{"Key": "team", "Value": "cache"}]
+    assert without_mark({t["Key"]: t["Value"] for t in tags}) == {"team": "cache"}
     printed = capsys.readouterr().out
     assert f"ElastiCacheSnapshotCopy {name}: copying nightly" in printed
     assert f"ElastiCacheSnapshotCopy {name} is still creating" in printed
@@ -272,14 +277,26 @@ def test_failed_copy_is_deleted_and_error_says_why(
 
 
 def test_timeout_names_snapshot_and_last_state(fake: Control, provider: SnapshotProvider) -> None:
-    fake.hold("elasticache", match="cache-copy-*", reads=10_000)
+    fake.use_manual_clock()
+    fake.hold("elasticache", match="cache-copy-*", seconds=3600)
     inputs = checked(provider, source_snapshot_name="nightly", timeout_minutes=0.002)
     name = inputs["target_snapshot_name"]
     with pytest.raises(
-        WaitTimeout, match=rf"{name} was not usable .* last state: creating; it was deleted"
+        WaitTimeout, match=rf"{name} was not usable .* last state: creating. It is kept"
     ):
         provider.create(inputs)
-    assert live(name) is None
+    assert live(name) is not None
+    # Once it is done, the next create takes it over.
+    fake.advance_clock(3600)
+    resumed = provider.create(inputs)
+    assert resumed.id == name and fake.request_counts()["elasticache"]["CopySnapshot"] == 1
+    deleting = checked(
+        provider, source_snapshot_name="sharded", timeout_minutes=0.002, delete_on_timeout=True
+    )
+    fake.hold("elasticache", match="cache-copy-*", reads=10_000)
+    with pytest.raises(WaitTimeout, match=r"last state: creating; it was deleted"):
+        provider.create(deleting)
+    assert live(deleting["target_snapshot_name"]) is None
 
 
 def test_throttled_calls_are_retried(fake: Control, provider: SnapshotProvider) -> None:
@@ -351,7 +368,7 @@ def test_update_tags_in_place_returns_full_outputs(
     listed = boto3.client("elasticache", region_name=REGION).list_tags_for_resource(
         ResourceName=outs["arn"]
     )["TagList"]
-    assert {t["Key"]: t["Value"] for t in listed} == {"a": "9", "c": "3"}
+    assert without_mark({t["Key"]: t["Value"] for t in listed}) == {"a": "9", "c": "3"}
     assert live(created.id) is not None
     assert fake.request_counts()["elasticache"]["CopySnapshot"] == 1
 
@@ -509,7 +526,7 @@ def test_export_timeout_says_the_export_cannot_be_cancelled(
     fake: Control, provider: SnapshotProvider
 ) -> None:
     fake.hold("elasticache", match="cache-copy-*", reads=10_000)
-    inputs = export_inputs(provider, timeout_minutes=0.002)
+    inputs = export_inputs(provider, timeout_minutes=0.002, delete_on_timeout=True)
     target = inputs["target_snapshot_name"]
     with pytest.raises(WaitTimeout) as caught:
         provider.create(inputs)
@@ -701,7 +718,8 @@ def test_an_exports_tags_are_its_objects_tags(fake: Control, provider: SnapshotP
     outs = created.outs or {}
     keys = outs["exported_object_keys"]
     assert outs["tags"] == {"team": "cache", "keep": "30d"}
-    assert all(object_tags(key) == {"team": "cache", "keep": "30d"} for key in keys)
+    assert all(without_mark(object_tags(key)) == {"team": "cache", "keep": "30d"} for key in keys)
+    assert all(MARK_KEY in object_tags(key) for key in keys)
     # Updated in place, keeping tags that others put on the objects.
     s3 = boto3.client("s3", region_name=REGION)
     s3.put_object_tagging(
@@ -719,8 +737,8 @@ def test_an_exports_tags_are_its_objects_tags(fake: Control, provider: SnapshotP
     assert diff.changes is True and diff.replaces == []
     updated = provider.update(created.id, outs, news).outs or {}
     assert updated["tags"] == {"team": "cache", "keep": "90d"}
-    assert object_tags(keys[0]) == {"team": "cache", "keep": "90d", "scanned": "yes"}
-    assert object_tags(keys[1]) == {"team": "cache", "keep": "90d"}
+    assert without_mark(object_tags(keys[0])) == {"team": "cache", "keep": "90d", "scanned": "yes"}
+    assert without_mark(object_tags(keys[1])) == {"team": "cache", "keep": "90d"}
     # Read back on refresh: a tag changed on the objects shows.
     for key in keys:
         s3.put_object_tagging(
@@ -735,7 +753,7 @@ def test_an_exports_tags_are_its_objects_tags(fake: Control, provider: SnapshotP
 @pytest.mark.parametrize(
     ("tags", "phrase"),
     [
-        ({f"k{i}": "v" for i in range(11)}, "at most 10 tags"),
+        ({f"k{i}": "v" for i in range(10)}, "at most 9 tags"),
         ({"k#": "v"}, "not allowed: '#'"),
         ({"k": "v!"}, "not allowed: '!'"),
         ({"aws:owner": "v"}, "must not start with 'aws:'"),
@@ -749,7 +767,7 @@ def test_an_exports_tags_follow_s3_object_tag_rules(
     assert list(got) == ["tags"], got
     assert phrase in got["tags"]
     # The same tags are ElastiCache tags on a copy, where S3's rules do not apply.
-    if phrase in ("at most 10 tags", "not allowed: '#'", "not allowed: '!'"):
+    if phrase in ("at most 9 tags", "not allowed: '#'", "not allowed: '!'"):
         assert failures(provider, tags=tags) == {}
 
 

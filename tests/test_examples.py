@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from pulumi_snapshots.engine.marks import without_mark
 from pulumi_snapshots.testing import FakeAwsServer, fake_environment
 from pulumi_snapshots.testing.lightsail.models import lightsail_backends
 from pulumi_snapshots.testing.quickstart import (
@@ -92,7 +93,7 @@ def check_ec2(run: ProgramRun, fake: FakeAwsServer) -> None:
     roles = {v["VolumeId"]: t["Value"] for v in attached for t in v.get("Tags", [])}
     for snapshot in ec2.describe_snapshots(SnapshotIds=backup.id.split(","))["Snapshots"]:
         tags = {t["Key"]: t["Value"] for t in snapshot["Tags"]}
-        assert tags == {"purpose": "backup", "role": roles[snapshot["VolumeId"]]}
+        assert without_mark(tags) == {"purpose": "backup", "role": roles[snapshot["VolumeId"]]}
 
 
 # lightsail-database-snapshot -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 MARK_KEY = "pulumi-snapshots:owner"
@@ -71,3 +72,8 @@ class Mark:
     def left_unfinished(self) -> Mark:
         """This mark, saying that the wait for the snapshot ended before it was usable."""
         return replace(self, unfinished=True)
+
+
+def without_mark(tags: Mapping[str, str] | None) -> dict[str, str]:
+    """`tags` (such as `tags_all`) without the provider's own."""
+    return {k: v for k, v in (tags or {}).items() if not k.startswith(RESERVED_PREFIX)}

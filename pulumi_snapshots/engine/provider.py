@@ -34,7 +34,7 @@ from pulumi_snapshots.engine.defaulttags import (
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
 from pulumi_snapshots.engine.hostpool import widen_provider_host
 from pulumi_snapshots.engine.identity import resolve_identity
-from pulumi_snapshots.engine.marks import MARK_KEY, Mark
+from pulumi_snapshots.engine.marks import MARK_KEY, Mark, without_mark
 from pulumi_snapshots.engine.polling import Unread, shared_poller
 from pulumi_snapshots.engine.spec import Context, Live, ResourceSpec
 from pulumi_snapshots.engine.validation import (
@@ -52,8 +52,8 @@ OWNER_KEY = "__owner"
 MARK_OUTPUT = "__mark"
 """Output recording the mark that this resource's create wrote on the snapshot."""
 DESIRED_OUTPUT = "__tags"
-"""Input and output recording the tags the snapshot should carry: `aws:defaultTags` under the
-resource's own `tags`, without those `aws:ignoreTags` ignores."""
+"""Output recording the tags the snapshot was given: `aws:defaultTags` under the resource's own
+`tags`, without those `aws:ignoreTags` ignores."""
 CREATED, RESUMED, ADOPTED = "created", "resumed", "adopted"
 AUTONAMED_KEY = "__autonamed"
 """Input recording that the target name was generated, so it stays stable across updates."""
@@ -185,29 +185,34 @@ class SnapshotProvider(ResourceProvider):
             failures.append(
                 ("region", "is required: set it, the stack config aws:region, or AWS_REGION")
             )
-        private[DESIRED_OUTPUT], problem = self._desired_tags(inputs.get("tags"))
+        problem = self._tag_problem(inputs.get("tags"))
         if problem and "tags" not in dict(failures):
             failures.append(("tags", problem))
         return CheckResult({**inputs, **private}, [CheckFailure(p, r) for p, r in failures])
 
-    def _desired_tags(self, tags: Any) -> tuple[Any, str | None]:
-        """The tags the snapshot should carry (`aws:defaultTags` under the resource's own), and
-        what is wrong with them: a key that `aws:ignoreTags` ignores, or a service rule that
-        only the default tags break."""
-        settings = self._settings()
+    def _tag_problem(self, tags: Any) -> str | None:
+        """What is wrong with the tags the snapshot would carry (`aws:defaultTags` under the
+        resource's own): a key that `aws:ignoreTags` ignores, or a service rule that only the
+        default tags break."""
         if is_unknown(tags):
-            return UNKNOWN_VALUE, None
+            return None
+        settings = self._settings()
         own = tags if isinstance(tags, Mapping) else {}
         ignored = ignored_keys(settings, own)
         if ignored:
-            return {}, f"{ignored} are tags that the stack config aws:ignoreTags ignores"
-        desired = desired_tags(settings, own)
+            return f"{ignored} are tags that the stack config aws:ignoreTags ignores"
         if not settings.default_tags:
-            return desired, None
-        problems = self.spec.inputs.tag_rules.violations(known_part(desired))
-        if problems:
-            return desired, "with the stack config aws:defaultTags: " + "; ".join(problems)
-        return desired, None
+            return None
+        problems = self.spec.inputs.tag_rules.violations(known_part(self._desired(own)))
+        return "with the stack config aws:defaultTags: " + "; ".join(problems) if problems else None
+
+    def _desired(self, tags: Any) -> Any:
+        """The tags the snapshot should carry: the stack's `aws:defaultTags` under the
+        resource's own `tags`, without those `aws:ignoreTags` ignores (unknown in a preview
+        that does not know the tags yet)."""
+        if is_unknown(tags):
+            return tags
+        return desired_tags(self._settings(), tags if isinstance(tags, Mapping) else {})
 
     def _generated_name(self, inputs: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
         """The target name derived from who makes the snapshot and the inputs that replace it;
@@ -252,7 +257,8 @@ class SnapshotProvider(ResourceProvider):
             changed.append(key)
             if key not in spec.in_place:
                 replaces.append(key)
-        if _desired(news) != _desired(olds) and not contains_unknown(_desired(news)):
+        desired = self._desired(news.get("tags"))
+        if not contains_unknown(desired) and desired != _recorded_desired(olds):
             # The default tags changed (`aws:defaultTags`): in place.
             changed.append("tags_all")
         if spec.drift is not None:
@@ -289,18 +295,25 @@ class SnapshotProvider(ResourceProvider):
         self._may_change(ctx)
         owner = props.get(OWNER_KEY) or f"{spec.type_name}/{props.get(NAME_KEY) or ''}"
         mark = Mark.new(str(owner))
-        desired = _desired(props)
+        desired = self._desired(given.get("tags"))
         # What create writes: the default tags under the resource's own (`aws:defaultTags`).
         model = model.model_copy(update={"tags": desired or None})
         id_, how = self._start(ctx, model, given, mark, bool(props.get(AUTONAMED_KEY)))
         subject = self._subject(given, id_)
         # A snapshot whose create takes no tags gets its mark as soon as it can be tagged.
-        unmarked = mark if how == CREATED and not spec.tags_on_create else None
+        sends_tags = (
+            spec.tags_on_create(model) if callable(spec.tags_on_create) else spec.tags_on_create
+        )
+        unmarked = mark if how == CREATED and not sends_tags else None
         try:
             live = self._wait_usable(ctx, id_, subject, timeout, unmarked)
-            if model.tags and not spec.tags_on_create:
-                spec.tag_api.apply(ctx, live.tag_target, subject, model.tags, [])
-                live = self._describe(ctx, id_) or live
+            if not sends_tags:
+                wanted = {**(model.tags or {}), MARK_KEY: mark.value()}
+                have = live.tags
+                add = {k: v for k, v in wanted.items() if have is None or have.get(k) != v}
+                if add:
+                    spec.tag_api.apply(ctx, live.tag_target, subject, add, [])
+                    live = self._describe(ctx, id_) or live
         except WaitTimeout as exc:
             raise WaitTimeout(
                 self._after_timeout(ctx, id_, subject, model, mark, how, exc)
@@ -341,7 +354,7 @@ class SnapshotProvider(ResourceProvider):
             self._put_mark(ctx, live.tag_target, subject, mark)
             ctx.report(f"{spec.type_name} {live.id}: adopting the existing snapshot")
             return live.id, ADOPTED
-        found = self._find_own(ctx, model, given, mark.owner, autonamed)
+        found, taken = self._find_own(ctx, model, given, mark.owner, autonamed)
         if found is not None:
             self._put_mark(ctx, found.tag_target, subject, mark)
             ctx.report(
@@ -349,39 +362,46 @@ class SnapshotProvider(ResourceProvider):
                 "resuming the wait"
             )
             return found.id, RESUMED
-        if spec.tags_on_create:
-            model = model.model_copy(
-                update={"tags": {**(model.tags or {}), MARK_KEY: mark.value()}}
-            )
-        return spec.create(ctx, model), CREATED
+        # The mark goes with the request where the API takes tags; elsewhere it is written as
+        # soon as the snapshot can be tagged, and again with the tags after the wait.
+        tags = {**(model.tags or {}), MARK_KEY: mark.value()}
+        try:
+            return spec.create(ctx, model.model_copy(update={"tags": tags})), CREATED
+        except AwsCallError as exc:
+            if taken is None:
+                raise
+            # Most likely the name is taken: say by whom, and how to take it over.
+            raise SnapshotError(f"{exc}. {taken}") from None
 
     def _find_own(
         self, ctx: Context, model: Any, given: Mapping[str, Any], owner: str, autonamed: bool
-    ) -> Live | None:
-        """What an earlier create of this resource left (interrupted, or timed out), if any.
+    ) -> tuple[Live | None, str | None]:
+        """What an earlier create of this resource left (interrupted, or timed out), if any;
+        else, when something else has the target name, what to say if the create fails.
 
-        A target name taken by anything else fails here, before any change, rather than at the
-        API call: with the owner named, and what to do about it.
+        Something else with the name is never taken over: the create goes ahead, as names may
+        be unique only per kind (Lightsail's instance and disk snapshots), and fails if AWS
+        says so.
         """
         spec = self.spec
         if spec.find_own is not None:
             id_ = spec.find_own(ctx, model, owner)
-            return self._describe(ctx, id_) if id_ else None
+            return (self._describe(ctx, id_) if id_ else None), None
         if not spec.name_input:
-            return None
+            return None, None
         name = str(given.get(spec.name_input))
         live = self._describe(ctx, name)
         if live is None:
-            return None
+            return None, None
         existing = Mark.parse((self._with_tags(ctx, live).tags or {}).get(MARK_KEY))
         if existing is not None and existing.owner == owner:
-            return live
+            return live, None
         if existing is None and autonamed:
             # Its name derives from this resource and its inputs: it is this resource's own,
             # interrupted before its mark could be written.
-            return live
+            return live, None
         who = f"made by {existing.owner}" if existing else "not made by this resource"
-        raise SnapshotError(
+        return None, (
             f"{spec.type_name} {name} already exists in {ctx.region} ({who}): set "
             f"adopt_id={name!r} to take it over, or choose another {spec.name_input}"
         )
@@ -423,7 +443,7 @@ class SnapshotProvider(ResourceProvider):
                 self._put_mark(ctx, live.tag_target, subject, mark.left_unfinished())
         except AwsCallError:
             pass  # The mark of the create already says whose it is.
-        command = self.spec.delete_command(id_, ctx.region) if self.spec.delete_command else None
+        command = self.spec.delete_command(ctx, id_) if self.spec.delete_command else None
         delete = f"run `{command}`" if command else "delete it in the console"
         return (
             f"{exc}. It is kept, marked as this resource's ({MARK_KEY}), and the next "
@@ -479,7 +499,8 @@ class SnapshotProvider(ResourceProvider):
                     f"{subject} disappeared while it was being created{self._why(ctx, id_)}"
                 )
             if unmarked is not None:
-                self._put_mark(ctx, live.tag_target, subject, unmarked)
+                if MARK_KEY not in (live.tags or {}):
+                    self._put_mark(ctx, live.tag_target, subject, unmarked)
                 unmarked = None
             seen.append(live)
             return _observed(live)
@@ -535,6 +556,8 @@ class SnapshotProvider(ResourceProvider):
         outputs = self._outputs(given, live, ctx, declared)
         if MARK_KEY in outputs["tags_all"]:
             outputs[MARK_OUTPUT] = outputs["tags_all"][MARK_KEY]
+        if DESIRED_OUTPUT in props:
+            outputs[DESIRED_OUTPUT] = props[DESIRED_OUTPUT]
         # The service's own form of the id (a lookup may have named it in another case).
         return ReadResult(live.id, outputs)
 
@@ -553,8 +576,8 @@ class SnapshotProvider(ResourceProvider):
             raise SnapshotError(f"{subject} no longer exists: run `pulumi refresh`")
         live = self._with_tags(ctx, live)
         assert ctx.settings is not None
-        old_desired = _desired(_olds)
-        new_desired = _desired(_news)
+        old_desired = _recorded_desired(_olds)
+        new_desired = self._desired(given.get("tags"))
         add, remove = tag_changes(ctx.settings, live.tags or {}, old_desired, new_desired)
         if add or remove:
             self._may_change(ctx)
@@ -690,18 +713,20 @@ class SnapshotProvider(ResourceProvider):
         outs["region"] = ctx.region
         tags = visible_tags(ctx.settings or awsconfig.recall(None), live.tags)
         outs["tags"] = (
-            tags if declared_tags is None else {k: v for k, v in tags.items() if k in declared_tags}
+            without_mark(tags)
+            if declared_tags is None
+            else {k: v for k, v in tags.items() if k in declared_tags}
         )
         outs["tags_all"] = tags
         return outs
 
 
-def _desired(props: Mapping[str, Any]) -> Any:
-    """The tags the snapshot should carry (default tags under the resource's own), as check
-    recorded them; a state from before default tags were read holds only `tags`."""
-    if DESIRED_OUTPUT in props:
-        return props[DESIRED_OUTPUT]
-    return props.get("tags") or {}
+def _recorded_desired(outputs: Mapping[str, Any]) -> Any:
+    """The tags the snapshot was given, as its outputs recorded them; a state from before
+    default tags were read holds only `tags`."""
+    if DESIRED_OUTPUT in outputs:
+        return outputs[DESIRED_OUTPUT]
+    return outputs.get("tags") or {}
 
 
 def _observed(live: Live) -> Observation:

@@ -158,8 +158,9 @@ class ResourceSpec:
     name_scope: frozenset[str] = frozenset({"region"})
     """Inputs within which the name is unique: a replacement deletes the old snapshot first
     only when the name and these are all unchanged."""
-    tags_on_create: bool = True
-    """Whether `create` sends the tags itself; otherwise the engine tags after create."""
+    tags_on_create: bool | Callable[[Any], bool] = True
+    """Whether `create` sends the tags itself (always, or for these inputs); otherwise the
+    engine writes the mark as soon as the snapshot can be tagged, and the tags after the wait."""
     in_place: frozenset[str] = frozenset(
         {"tags", "timeout_minutes", "delete_on_timeout", "adopt_id"}
     )
@@ -184,9 +185,9 @@ class ResourceSpec:
     adoption_problems: Callable[[Context, Any, Live], list[str]] | None = None
     """How an existing snapshot differs from the declared inputs, beyond what `Live.inputs`
     shows (which the engine compares itself); an adoption is refused unless this is empty."""
-    delete_command: Callable[[str, str], str] | None = None
-    """The AWS CLI command that deletes the snapshot with this id in this region, for the
-    message of a wait that timed out and kept it."""
+    delete_command: Callable[[Context, str], str] | None = None
+    """The AWS CLI command that deletes the snapshot with this id, for the message of a wait
+    that timed out and kept it."""
 
 
 def iso(value: Any) -> Any:

@@ -46,6 +46,11 @@ def _create(ctx: Context, m: ThingInputs) -> str:
     return m.name
 
 
+def _create_untagged(ctx: Context, m: ThingInputs) -> str:
+    """A create whose API takes no tags."""
+    return _create(ctx, m.model_copy(update={"tags": None}))
+
+
 def _describe(ctx: Context, id_: str) -> Live | None:
     with lock:
         states = store.get(id_)
@@ -106,7 +111,7 @@ class DeniedTags(TagApi):
         add: Mapping[str, str],
         remove: Sequence[str],
     ) -> None:
-        if MARK_KEY in add:
+        if set(add) == {MARK_KEY}:
             MemoryTags.apply(self, ctx, target, subject, add, remove)
             return
         raise AwsCallError(self.add, subject, "AccessDenied", "not allowed to tag")
@@ -124,14 +129,22 @@ SPEC = ResourceSpec(
     not_found_codes=frozenset({"NoSuchThing"}),
     tag_api=MemoryTags(add="tag_things", remove="untag_things", target_param="Thing"),
     name_input="name",
-    delete_command=lambda id_, region: f"things delete {id_} --region {region}",
+    delete_command=lambda ctx, id_: f"things delete {id_} --region {ctx.region}",
 )
 
+
+def _create_taken(ctx: Context, m: ThingInputs) -> str:
+    """A create that AWS refuses because the name is taken."""
+    raise AwsCallError("create_thing", f"Thing {m.name}", "AlreadyExists", "name taken")
+
+
 NAMED = replace(SPEC, name_rule=NameRule(max_length=63))
+TAKEN = replace(SPEC, create=_create_taken)
 PICKY = replace(SPEC, adoption_problems=lambda ctx, m, live: ["source is 'a', not 'b'"])
 
 UNTAGGABLE = replace(
     SPEC,
+    create=_create_untagged,
     tags_on_create=False,
     tag_api=DeniedTags(add="tag_things", remove="untag_things", target_param="Thing"),
 )
@@ -144,7 +157,7 @@ def _clean() -> Iterator[None]:
     deleted.clear()
     created.clear()
     yield
-    for attr in ("SPEC", "NAMED", "PICKY", "UNTAGGABLE"):
+    for attr in ("SPEC", "NAMED", "PICKY", "TAKEN", "UNTAGGABLE"):
         _specs.pop(f"{__name__}:{attr}", None)
 
 
@@ -305,13 +318,13 @@ def test_a_retried_create_resumes_its_own_snapshot() -> None:
     assert MARK_KEY not in outs["tags"]
 
 
-def test_a_name_taken_by_anything_else_fails_before_any_change() -> None:
+def test_a_name_taken_by_anything_else_is_never_taken_over() -> None:
     own("n", owner="shop/prod/web")
     with pytest.raises(SnapshotError) as raised:
-        provider().create({"name": "n", "region": "us-east-1", "__owner": "shop/dev/web"})
+        provider("TAKEN").create({"name": "n", "region": "us-east-1", "__owner": "shop/dev/web"})
     assert "Thing n already exists in us-east-1 (made by shop/prod/web)" in str(raised.value)
     assert "set adopt_id='n' to take it over" in str(raised.value)
-    assert created == [] and Mark.parse(tags["n"][MARK_KEY]) == Mark("shop/prod/web", "0ld0ld00")
+    assert Mark.parse(tags["n"][MARK_KEY]) == Mark("shop/prod/web", "0ld0ld00")
 
 
 def test_adopting_on_purpose_manages_the_snapshot() -> None:
