@@ -83,29 +83,33 @@ def _answer_first(response: Any, service: str, action: str, account: str) -> Err
 
 
 def around(response: Any, original: Callable[[Any], Response]) -> Response:
-    """Run one moto request: count it, maybe answer it first, track snapshots it touches."""
+    """Run one moto request: count it, maybe answer it first, track snapshots it touches.
+
+    The whole request runs under the fake's lock: moto's backends are not thread-safe (RDS
+    lists its snapshots from an OrderedDict that concurrent copies change under it), and
+    serving one request at a time costs little, since Python runs one thread at a time.
+    """
     service = service_of(response)
     if not service:
         return original(response)
-    action = _action_of(response)
-    account = str(response.current_account)
-    STATE.count(account, service, action)
-    error = _answer_first(response, service, action, account)
-    if error is not None:
-        STATE.count_error(account, service, action, error[1])
-        return error_response(service, *error)
     with STATE.lock:
+        action = _action_of(response)
+        account = str(response.current_account)
+        STATE.count(account, service, action)
+        error = _answer_first(response, service, action, account)
+        if error is not None:
+            STATE.count_error(account, service, action, error[1])
+            return error_response(service, *error)
         TRACKER.watch_backend(service, account, response.region)
         STATE.tick()
-    result = original(response)
-    with STATE.lock:
+        result = original(response)
         TRACKER.sweep(service)
         status, _headers, body = result
         if int(status) == 200 and body and _is_snapshot_read(action):
             text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
             STATE.count_reads(service, account, response.region, text)
         STATE.tick()
-    return result
+        return result
 
 
 def serialize(
