@@ -8,9 +8,11 @@ Two ways to run it:
   :class:`FakeAwsServer` / :func:`start_server_process`), reached with
   ``AWS_ENDPOINT_URL=<endpoint>``.
 
-Either way a :class:`Control` holds snapshots in their pending state, throttles API actions,
-counts requests and seeds sources moto cannot create through its API. Importing this package
-patches nothing: patches are put in place when a fake starts and removed when it stops.
+Either way every request is checked against botocore's model, list calls page as on AWS, and
+a :class:`Control` holds snapshots in their pending state, throttles, fails or rate-limits API
+actions, expires credentials, moves the fake's clock, counts requests and seeds sources moto
+cannot create through its API (see :mod:`pulumi_snapshots.testing.control`). Importing this
+package patches nothing: patches are put in place when a fake starts and removed when it stops.
 """
 
 from __future__ import annotations

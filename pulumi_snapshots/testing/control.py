@@ -1,9 +1,10 @@
 """Steering the embedded fake AWS from tests: what a control offers, and where each part lives.
 
 A :class:`Control` holds snapshots in their pending state, throttles or fails API actions,
-expires credentials, pages list calls, counts requests and errors, moves the fake's clock and
-seeds sources moto cannot create through its API; :class:`LocalControl` acts on
-a fake in this process and :class:`RemoteControl` on a fake server over HTTP.
+rate-limits them with token buckets, expires credentials, pages list calls, counts requests
+and errors, moves the fake's clock and seeds sources moto cannot create through its API;
+:class:`LocalControl` acts on a fake in this process and :class:`RemoteControl` on a fake
+server over HTTP.
 
 The fake is split by job; this module keeps the public names in one place:
 
@@ -13,6 +14,7 @@ The fake is split by job; this module keeps the public names in one place:
 * :mod:`.hook`: the wrappers around moto's request handling;
 * :mod:`.validation`, :mod:`.wire`, :mod:`.modelcheck`: requests checked against the models;
 * :mod:`.paging`: pages and tokens of list calls;
+* :mod:`.ratelimits`: token buckets per action, account and region;
 * :mod:`.errors`: error responses in each service's wire format;
 * :mod:`.registration`: registering the Lightsail service with moto;
 * :mod:`.patching`: installing and removing all of the above;
@@ -114,6 +116,28 @@ class Control(Protocol):
         elasticache, sts, HTTP 403) or ``ExpiredTokenException`` (lightsail, HTTP 403)."""
         ...
 
+    def rate_limit(
+        self,
+        service: str,
+        action: str | None = None,
+        *,
+        capacity: float | None = None,
+        refill: float | None = None,
+    ) -> None:
+        """Throttle `service` with token buckets per action, account and region, as AWS does
+        (off until called). Without figures the buckets are EC2's documented ones (for
+        instance CreateSnapshots 100 tokens refilled at 5 a second, DescribeSnapshots 100 at
+        20, or 50 at 10 without a filter or pagination) and, for the services that publish
+        none, 100 at 20 for reads and 50 at 5 for the rest (:mod:`.ratelimits`). With
+        `capacity` and `refill` (tokens a second), `action`, or every action when None, gets
+        those figures instead. Buckets start full and read the fake's clock; a request that
+        finds its bucket empty gets the service's throttling error."""
+        ...
+
+    def clear_rate_limits(self) -> None:
+        """No token buckets (as after :meth:`reset`)."""
+        ...
+
     def use_manual_clock(self) -> None:
         """Make the fake read a manual clock from now on, starting at 0: holds by `seconds`
         (and rate-limit buckets) move only when :meth:`advance_clock` moves it. Holds made
@@ -145,8 +169,8 @@ class Control(Protocol):
         ...
 
     def reset(self) -> None:
-        """Forget hold rules, pending throttles and failures, expired credentials, page sizes
-        and counts, and go back to the system clock (snapshots are kept)."""
+        """Forget hold rules, pending throttles and failures, expired credentials, page sizes,
+        rate limits and counts, and go back to the system clock (snapshots are kept)."""
         ...
 
     def seed_elasticache_snapshot(

@@ -6,7 +6,8 @@ request and, before moto sees it, answers in the service's own words, in this or
 
 1. a request signed with expired credentials (:meth:`.state.State.expire`);
 2. an injected transient server error (:meth:`.state.State.add_failure`);
-3. a pending throttle (:meth:`.state.State.add_throttle`);
+3. an empty token bucket (:mod:`.ratelimits`) or a pending throttle
+   (:meth:`.state.State.add_throttle`), with the service's throttling error;
 4. a request that breaks its model (:mod:`.validation`).
 
 Afterwards it notes the snapshots the request made or read, so that holds move along.
@@ -30,6 +31,7 @@ from pulumi_snapshots.testing.errors import (
     transient_error,
 )
 from pulumi_snapshots.testing.paging import PagingError, page_result
+from pulumi_snapshots.testing.ratelimits import RATE_LIMITS
 from pulumi_snapshots.testing.state import STATE, service_key
 from pulumi_snapshots.testing.validation import check_request, query_values
 
@@ -54,6 +56,11 @@ def _is_snapshot_read(action: str) -> bool:
     return action.startswith(_READ_PREFIXES) and "Snapshot" in action
 
 
+def _filtered(values: dict[str, str]) -> bool:
+    """Whether a request filters or pages (EC2 sizes some buckets by it)."""
+    return any(name.startswith("Filter.") or name in ("MaxResults", "NextToken") for name in values)
+
+
 def _answer_first(response: Any, service: str, action: str, account: str) -> Error | None:
     """The error the fake answers this request with before moto sees it, if any."""
     if STATE.is_expired(str(getattr(response, "access_key", "") or "")):
@@ -61,35 +68,48 @@ def _answer_first(response: Any, service: str, action: str, account: str) -> Err
     status = STATE.take_failure(service, action, account)
     if status is not None:
         return transient_error(service, status)
-    if STATE.take_throttle(service, action, account):
+    values = query_values(response)
+    admitted = RATE_LIMITS.admit(
+        service,
+        action,
+        account,
+        str(response.region),
+        filtered=_filtered(values),
+        clock=STATE.clock,
+    )
+    if not admitted or STATE.take_throttle(service, action, account):
         return throttle_error(service)
-    return check_request(service, action, query_values(response))
+    return check_request(service, action, values)
 
 
 def around(response: Any, original: Callable[[Any], Response]) -> Response:
-    """Run one moto request: count it, maybe answer it first, track snapshots it touches."""
+    """Run one moto request: count it, maybe answer it first, track snapshots it touches.
+
+    The whole request runs under the fake's lock: moto's backends are not thread-safe (RDS
+    lists its snapshots from an OrderedDict that concurrent copies change under it), and
+    serving one request at a time costs little, since Python runs one thread at a time.
+    """
     service = service_of(response)
     if not service:
         return original(response)
-    action = _action_of(response)
-    account = str(response.current_account)
-    STATE.count(account, service, action)
-    error = _answer_first(response, service, action, account)
-    if error is not None:
-        STATE.count_error(account, service, action, error[1])
-        return error_response(service, *error)
     with STATE.lock:
+        action = _action_of(response)
+        account = str(response.current_account)
+        STATE.count(account, service, action)
+        error = _answer_first(response, service, action, account)
+        if error is not None:
+            STATE.count_error(account, service, action, error[1])
+            return error_response(service, *error)
         TRACKER.watch_backend(service, account, response.region)
         STATE.tick()
-    result = original(response)
-    with STATE.lock:
+        result = original(response)
         TRACKER.sweep(service)
         status, _headers, body = result
         if int(status) == 200 and body and _is_snapshot_read(action):
             text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
             STATE.count_reads(service, account, response.region, text)
         STATE.tick()
-    return result
+        return result
 
 
 def serialize(

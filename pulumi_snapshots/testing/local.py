@@ -8,6 +8,7 @@ from typing import Any
 from pulumi_snapshots.testing import elasticache_copy
 from pulumi_snapshots.testing.backends import TRACKER, kinds
 from pulumi_snapshots.testing.paging import PAGE_SIZES
+from pulumi_snapshots.testing.ratelimits import RATE_LIMITS
 from pulumi_snapshots.testing.state import (
     STATE,
     Counts,
@@ -62,6 +63,19 @@ class LocalControl:
     def expire_credentials(self, access_key_id: str) -> None:
         STATE.expire(access_key_id)
 
+    def rate_limit(
+        self,
+        service: str,
+        action: str | None = None,
+        *,
+        capacity: float | None = None,
+        refill: float | None = None,
+    ) -> None:
+        RATE_LIMITS.enable(service_key(service), action, capacity=capacity, refill=refill)
+
+    def clear_rate_limits(self) -> None:
+        RATE_LIMITS.clear()
+
     def use_manual_clock(self) -> None:
         STATE.use_manual_clock()
 
@@ -80,6 +94,7 @@ class LocalControl:
     def reset(self) -> None:
         STATE.reset()
         PAGE_SIZES.reset()
+        RATE_LIMITS.clear()
 
     def seed_elasticache_snapshot(
         self,

@@ -105,6 +105,23 @@ class RemoteControl:
     def expire_credentials(self, access_key_id: str) -> None:
         self._call("POST", "expire-credentials", {"access_key_id": access_key_id})
 
+    def rate_limit(
+        self,
+        service: str,
+        action: str | None = None,
+        *,
+        capacity: float | None = None,
+        refill: float | None = None,
+    ) -> None:
+        self._call(
+            "POST",
+            "rate-limits",
+            {"service": service, "action": action, "capacity": capacity, "refill": refill},
+        )
+
+    def clear_rate_limits(self) -> None:
+        self._call("POST", "rate-limits/clear")
+
     def use_manual_clock(self) -> None:
         self._call("POST", "clock/manual")
 
@@ -211,6 +228,19 @@ def _expire(control: LocalControl, p: dict[str, Any]) -> None:
     control.expire_credentials(p.get("access_key_id", ""))
 
 
+def _rate_limit(control: LocalControl, p: dict[str, Any]) -> None:
+    control.rate_limit(
+        str(p.get("service")),
+        p.get("action"),
+        capacity=p.get("capacity"),
+        refill=p.get("refill"),
+    )
+
+
+def _clear_rate_limits(control: LocalControl, p: dict[str, Any]) -> None:
+    control.clear_rate_limits()
+
+
 def _manual_clock(control: LocalControl, p: dict[str, Any]) -> None:
     control.use_manual_clock()
 
@@ -242,6 +272,8 @@ _POST_HANDLERS: dict[str, Callable[[LocalControl, dict[str, Any]], dict[str, Any
     "throttle": _throttle,
     "fail": _fail,
     "expire-credentials": _expire,
+    "rate-limits": _rate_limit,
+    "rate-limits/clear": _clear_rate_limits,
     "clock/manual": _manual_clock,
     "clock/advance": _advance_clock,
     "page-size": _page_size,

@@ -27,6 +27,7 @@ from pulumi_snapshots.testing.control import (
     install,
     uninstall,
 )
+from pulumi_snapshots.testing.state import STATE
 
 __all__ = [
     "ENDPOINT_LINE_PREFIX",
@@ -52,7 +53,10 @@ class ControlMiddleware:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if not path.startswith(CONTROL_PREFIX):
-            return self.app(environ, start_response)
+            # One request at a time: moto's backends and its lazily built per-service apps
+            # are not thread-safe.
+            with STATE.lock:
+                return self.app(environ, start_response)
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -78,16 +82,24 @@ def make_app() -> ControlMiddleware:
     return ControlMiddleware(DomainDispatcherApplication(create_backend_app))
 
 
+#: Connections the server's socket queues before accepting them: a fleet of clients connects
+#: at once, and werkzeug's default (128) resets the connections beyond it.
+LISTEN_BACKLOG = 1024
+
+
 def _make_server(host: str, port: int, verbose: bool) -> Any:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
-    from werkzeug.serving import make_server
+    from werkzeug.serving import ThreadedWSGIServer
 
     class Handler(MotoRequestHandler):
         def log_request(self, *args: Any, **kwargs: Any) -> None:
             if verbose:
                 super().log_request(*args, **kwargs)
 
-    return make_server(host, port, make_app(), threaded=True, request_handler=Handler)
+    class Server(ThreadedWSGIServer):
+        request_queue_size = LISTEN_BACKLOG
+
+    return Server(host, port, make_app(), Handler)
 
 
 class _HasEndpoint(Protocol):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import itertools
+import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -46,6 +48,7 @@ _ALIASES = {"rds": "neptune"}
 #: HTTP statuses ``fail`` answers with: the transient server errors AWS documents.
 FAILURE_STATUSES = (500, 503)
 _ANY = "*"
+_XML_TEXT = re.compile(r">([^<>]*)<")
 
 Counts = dict[str, dict[str, int]]
 ErrorCounts = dict[str, dict[str, dict[str, int]]]
@@ -405,15 +408,39 @@ class State:
     def count_reads(self, service: str, account_id: str, region: str, body: str) -> None:
         """Count one read of each held snapshot that `body` (a response) includes."""
         with self.lock:
-            for held in self.held:
-                if held.done or (held.service, held.account_id, held.region) != (
-                    service,
-                    account_id,
-                    region,
-                ):
-                    continue
-                if any(f">{name}<" in body or f'"{name}"' in body for name in held.names):
+            where = (service, account_id, region)
+            held_here = [
+                held
+                for held in self.held
+                if not held.done and (held.service, held.account_id, held.region) == where
+            ]
+            if not held_here:
+                return
+            values = _texts(body)
+            for held in held_here:
+                if any(name in values for name in held.names):
                     held.reads_done += 1
+
+
+def _texts(body: str) -> set[str]:
+    """Every text of a response body: the strings of a JSON body, the text nodes of XML."""
+    if body.lstrip().startswith(("{", "[")):
+        try:
+            document = json.loads(body)
+        except ValueError:
+            return set()
+        found: set[str] = set()
+        pending = [document]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, str):
+                found.add(item)
+            elif isinstance(item, dict):
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
+        return found
+    return set(_XML_TEXT.findall(body))
 
 
 STATE = State()
