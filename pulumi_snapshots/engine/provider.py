@@ -307,7 +307,9 @@ class SnapshotProvider(ResourceProvider):
         unmarked = mark if how == CREATED and not sends_tags else None
         try:
             live = self._wait_usable(ctx, id_, subject, timeout, unmarked)
-            if not sends_tags:
+            if how != CREATED or not sends_tags:
+                # What the create did not write: the tags of an adopted or resumed snapshot,
+                # of one whose API takes none, and the mark again with them.
                 wanted = {**(model.tags or {}), MARK_KEY: mark.value()}
                 have = live.tags
                 add = {k: v for k, v in wanted.items() if have is None or have.get(k) != v}
@@ -371,7 +373,7 @@ class SnapshotProvider(ResourceProvider):
             if taken is None:
                 raise
             # Most likely the name is taken: say by whom, and how to take it over.
-            raise SnapshotError(f"{exc}. {taken}") from None
+            raise SnapshotError(f"{str(exc).rstrip('.')}. {taken}") from None
 
     def _find_own(
         self, ctx: Context, model: Any, given: Mapping[str, Any], owner: str, autonamed: bool

@@ -147,6 +147,13 @@ class ProviderHost:
                     # A failing echo (a closed console) must not stop the collection.
                     self.on_output = None
 
+    def kill(self) -> None:
+        """Kill the host process at once, as a cancelled pipeline job does: operations under
+        way end without a word; RPCs in flight fail."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+
     def stop(self) -> None:
         """Stop the host process."""
         if self._channel is not None:
