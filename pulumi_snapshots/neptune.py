@@ -184,10 +184,17 @@ def _require_neptune(subject: str, name: str, s: Mapping[str, Any]) -> None:
         )
 
 
+READ_SERVICE = "rds"
+"""The client that reads copies. Neptune's API is RDS's, at the same endpoint, and RDS's model
+has the snapshot's `TagList`, which Neptune's leaves out: reading with it, a wait learns the
+tags from the status reads it shares, with no call per copy."""
+
+
 def _describe(ctx: Context, id_: str) -> Live | None:
     found = ctx.call(
         "describe_db_cluster_snapshots",
         f"NeptuneClusterSnapshotCopy {id_}",
+        service=READ_SERVICE,
         DBClusterSnapshotIdentifier=id_,
     )["DBClusterSnapshots"]
     return _live(id_, found[0]) if found else None
@@ -213,7 +220,9 @@ def _describe_many(ctx: Context, ids: list[str]) -> dict[str, Live | None]:
         missing = set(chunk)
         pages = 0
         while missing and pages < len(missing):
-            page = ctx.call("describe_db_cluster_snapshots", subject, **params)
+            page = ctx.call(
+                "describe_db_cluster_snapshots", subject, service=READ_SERVICE, **params
+            )
             pages += 1
             for s in page.get("DBClusterSnapshots") or ():
                 id_ = str(s["DBClusterSnapshotIdentifier"]).lower()
@@ -242,7 +251,7 @@ def _live(id_: str, s: Mapping[str, Any]) -> Live:
         id=id_,
         state=s.get("Status"),
         progress=float(progress) if progress is not None else None,
-        tags=None,
+        tags=TAGS.from_list(s["TagList"]) if "TagList" in s else None,
         tag_target=s["DBClusterSnapshotArn"],
         outputs={
             "db_cluster_snapshot_arn": s["DBClusterSnapshotArn"],

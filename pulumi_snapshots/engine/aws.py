@@ -168,12 +168,22 @@ def call_service(
             patience.sleep(pause)
 
 
+_calls = threading.local()
+
+
+def calls_made() -> int:
+    """How many AWS calls this thread has made (each try counts): a poll round reads it before
+    and after, to report how many calls it cost."""
+    return int(getattr(_calls, "count", 0))
+
+
 def call(api: Any, operation: str, subject: str, **params: Any) -> Any:
     """Call `api.<operation>(**params)`, turning AWS errors into errors that name the operation,
     the snapshot, the error code and the message."""
     import botocore.exceptions
 
     method: Callable[..., Mapping[str, Any]] = getattr(api, operation)
+    _calls.count = calls_made() + 1
     # The error names the operation, the code and AWS's message: botocore's own traceback
     # chained under it would only repeat them.
     try:

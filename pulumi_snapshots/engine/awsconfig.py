@@ -53,6 +53,9 @@ ENDPOINT_SERVICES: Mapping[str, tuple[str, ...]] = {
     "lightsail": ("lightsail",),
     "elasticache": ("elasticache",),
     "neptune": ("neptune",),
+    # Neptune's snapshots are also read with the RDS API's client (`neptune.READ_SERVICE`),
+    # which must reach the same endpoint.
+    "rds": ("neptune",),
     "s3": ("s3", "s3api"),
     "sts": ("sts",),
 }

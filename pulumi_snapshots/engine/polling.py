@@ -3,16 +3,21 @@ on is read by one describe call per round, on one shared backoff schedule."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from pulumi_snapshots.engine import aws
 from pulumi_snapshots.engine.errors import AwsCallError
 from pulumi_snapshots.engine.waiter import WaitPolicy
 
 if TYPE_CHECKING:
     from pulumi_snapshots.engine.spec import Context, Live
+
+STATS_ENV = "PULUMI_SNAPSHOTS_POLL_STATS"
+"""When set, every poll round prints how many status calls it made for how many waits."""
 
 DescribeMany = Callable[["Context", list[str]], Mapping[str, "Live | None"]]
 DescribeOne = Callable[["Context", str], "Live | None"]
@@ -111,6 +116,7 @@ class SharedPoller:
         with self._cond:
             ids = sorted(self._waiters)
         results: dict[str, Live | BaseException | None]
+        before = aws.calls_made()
         try:
             found = self._describe_many(self._ctx, ids)
             results = {id_: found.get(id_) for id_ in ids}
@@ -131,6 +137,11 @@ class SharedPoller:
             self._results = results
             self._round += 1
             self._next_at = time.monotonic() + self._next_delay()
+        if os.environ.get(STATS_ENV):
+            self._ctx.report(
+                f"poll round {self._round} of {self._ctx.spec.type_name} in {self._ctx.region}: "
+                f"{aws.calls_made() - before} status calls for {len(ids)} waits"
+            )
 
     def _read_one(self, id_: str) -> Live | BaseException | None:
         try:

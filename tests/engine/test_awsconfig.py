@@ -481,3 +481,8 @@ def test_the_readme_lists_every_key_with_what_the_provider_does() -> None:
     assert [key for key, _, _ in rows] == list(KEYS)
     for key, status, note in rows:
         assert (status, note) == (KEYS[key].status, KEYS[key].note), key
+
+
+def test_the_neptune_endpoint_also_serves_the_reads_of_neptune_snapshots() -> None:
+    settings = parse({"aws:endpoints": json.dumps([{"neptune": "http://graph.local:9"}])})
+    assert settings.endpoint("neptune") == settings.endpoint("rds") == "http://graph.local:9"
