@@ -16,7 +16,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 THREADS_ENV = "PULUMI_SNAPSHOTS_HOST_THREADS"
-DEFAULT_THREADS = 64
+DEFAULT_THREADS = 1024
 HOST_MODULE = "pulumi.dynamic.__main__"
 
 _lock = threading.Lock()

@@ -4,7 +4,9 @@
   ``CopyTagsFromSource="volume"`` (moto ignores both);
 * its ``SnapshotInfo`` carries ``State`` (moto's model only has ``status``, which the
   ``Snapshot`` shape reads but ``SnapshotInfo`` does not);
-* ``Progress`` of a held (pending) snapshot can be set: moto's is a fixed ``"100%"``.
+* ``Progress`` of a held (pending) snapshot can be set: moto's is a fixed ``"100%"``;
+* ``DescribeSnapshots`` honours ``OwnerIds`` (moto ignores it, and lists the hundreds of public
+  snapshots of its default images to a caller that asks only for its own).
 """
 
 from __future__ import annotations
@@ -37,12 +39,14 @@ def install() -> None:
         _originals["progress"] = snapshot_cls.__dict__["progress"]
         _originals["create_snapshots"] = backend_cls.__dict__["create_snapshots"]
         _originals["response_create_snapshots"] = response_cls.__dict__["create_snapshots"]
+        _originals["response_describe_snapshots"] = response_cls.__dict__["describe_snapshots"]
         _originals["state"] = snapshot_cls.__dict__.get("state")
         snapshot_cls.progress = property(_progress)
         if _originals["state"] is None:
             snapshot_cls.state = property(_state)
         backend_cls.create_snapshots = _create_snapshots
         response_cls.create_snapshots = _response_create_snapshots
+        response_cls.describe_snapshots = _response_describe_snapshots
 
 
 def uninstall() -> None:
@@ -54,6 +58,7 @@ def uninstall() -> None:
         snapshot_cls.progress = _originals.pop("progress")
         backend_cls.create_snapshots = _originals.pop("create_snapshots")
         response_cls.create_snapshots = _originals.pop("response_create_snapshots")
+        response_cls.describe_snapshots = _originals.pop("response_describe_snapshots")
         if _originals.pop("state") is None:
             del snapshot_cls.state
 
@@ -103,6 +108,25 @@ def _create_snapshots(
         snapshot.add_tags(tags)
         snapshots.append(snapshot)
     return snapshots
+
+
+def _response_describe_snapshots(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+    from moto.ec2.utils import generic_filter
+
+    owners = self._get_param("OwnerIds", [])
+    if not owners:
+        return _originals["response_describe_snapshots"](self)
+    account = str(self.current_account)
+    wanted = {account if owner == "self" else str(owner) for owner in owners}
+    snapshot_ids = self._get_param("SnapshotIds", [])
+    found = [
+        s
+        for s in self.ec2_backend.snapshots.values()
+        if s.owner_id in wanted and (not snapshot_ids or s.id in snapshot_ids)
+    ]
+    filters = self._filters_from_querystring()
+    return ActionResult({"Snapshots": generic_filter(filters, found) if filters else found})
 
 
 def _response_create_snapshots(self: Any) -> Any:

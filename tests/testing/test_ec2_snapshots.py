@@ -85,3 +85,24 @@ def test_create_snapshots_copies_volume_tags_and_adds_its_own(fake: Fake) -> Non
         InstanceSpecification={"InstanceId": instance, "ExcludeBootVolume": True}
     )
     assert [tags_of(s) for s in plain["Snapshots"]] == [{}, {}]
+
+
+def test_owner_ids_list_only_the_owners_snapshots(fake: Fake) -> None:
+    ec2 = fake.client("ec2")
+    instance_id, _, _ = instance_with_volumes(fake)
+    made = {
+        s["SnapshotId"]
+        for s in ec2.create_snapshots(InstanceSpecification={"InstanceId": instance_id})[
+            "Snapshots"
+        ]
+    }
+    everyone = ec2.describe_snapshots()["Snapshots"]
+    # moto's default images bring public snapshots of other owners.
+    assert len(everyone) > len(made)
+    own = ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]
+    assert made <= {s["SnapshotId"] for s in own}
+    assert {s["OwnerId"] for s in own} == {"123456789012"}
+    others = {s["OwnerId"] for s in everyone} - {"123456789012"}
+    other = sorted(others)[0]
+    theirs = ec2.describe_snapshots(OwnerIds=[other])["Snapshots"]
+    assert theirs and {s["OwnerId"] for s in theirs} == {other}
