@@ -29,6 +29,11 @@ NEPTUNE = "pulumi_snapshots.neptune:SPEC"
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["fleet"]:
+        from bench import fleet
+
+        fleet.main(sys.argv[2:])
+        return
     with ExitStack() as stack:
         server = stack.enter_context(FakeAwsServer())
         env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS=POLL_SECONDS)

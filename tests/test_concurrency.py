@@ -104,27 +104,35 @@ def test_concurrent_waits_share_their_status_calls(
 
 
 def test_checks_answer_while_creates_wait(host: ProviderHost, server: FakeAwsServer) -> None:
-    server.control.reset()
-    server.control.hold("neptune", match="slow-*", seconds=4)
-    with ThreadPoolExecutor(WAITS) as pool:
-        futures: list[Future[tuple[str, dict[str, Any]]]] = [
-            pool.submit(create, host, f"slow-{i:02d}") for i in range(WAITS)
-        ]
-        # Wait until every create is waiting on AWS.
-        for _ in range(300):
-            counts = server.control.request_counts().get("neptune", {})
-            if counts.get("CopyDBClusterSnapshot", 0) >= WAITS:
-                break
-            time.sleep(0.01)
-        else:
-            pytest.fail("the creates never all started")
-        urn = urn_for("Ec2MultiVolumeSnapshot", "probe")
-        props = provider_props(
-            SnapshotProvider("pulumi_snapshots.ec2:SPEC"),
-            {NAME_KEY: "probe", "instance_id": "i-12345678"},
-        )
-        _, failures = host.check(urn, {}, props)
-        finished = [f for f in futures if f.done()]
-        assert failures == []
-        assert finished == [], "the check had to wait for creates to finish"
-        assert all(f.result(timeout=120)[1]["status"] == "available" for f in futures)
+    control = server.control
+    control.reset()
+    # The copies stay pending until the fake's clock moves: the creates wait as long as the
+    # test needs, however slow the machine.
+    control.use_manual_clock()
+    control.hold("neptune", match="slow-*", seconds=3600)
+    try:
+        with ThreadPoolExecutor(WAITS) as pool:
+            futures: list[Future[tuple[str, dict[str, Any]]]] = [
+                pool.submit(create, host, f"slow-{i:02d}") for i in range(WAITS)
+            ]
+            # Wait until every create is waiting on AWS (the bound only guards against a hang).
+            for _ in range(12_000):
+                counts = control.request_counts().get("neptune", {})
+                if counts.get("CopyDBClusterSnapshot", 0) >= WAITS:
+                    break
+                time.sleep(0.01)
+            else:
+                pytest.fail("the creates never all started")
+            urn = urn_for("Ec2MultiVolumeSnapshot", "probe")
+            props = provider_props(
+                SnapshotProvider("pulumi_snapshots.ec2:SPEC"),
+                {NAME_KEY: "probe", "instance_id": "i-12345678"},
+            )
+            _, failures = host.check(urn, {}, props)
+            finished = [f for f in futures if f.done()]
+            assert failures == []
+            assert finished == [], "the check had to wait for creates to finish"
+            control.advance_clock(3600)
+            assert all(f.result(timeout=300)[1]["status"] == "available" for f in futures)
+    finally:
+        control.reset()
