@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_snapshots.engine.polling import STATS_ENV
 from pulumi_snapshots.engine.provider import NAME_KEY, OWNER_KEY, SnapshotProvider
 from pulumi_snapshots.testing import FakeAwsServer
-from pulumi_snapshots.testing.host import ProviderHost, provider_props, urn_for
+from pulumi_snapshots.testing.host import PROVIDER_KEY, ProviderHost, urn_for
 
 REGION = "us-east-1"
 EC2 = "pulumi_snapshots.ec2:SPEC"
@@ -37,6 +38,17 @@ HOLD_SECONDS = 5.0
 POLL_SECONDS = "1"
 CREATE_BUCKET = (100.0, 5.0)
 """EC2's CreateSnapshots bucket: capacity and refill per second (the fake's EC2 figures)."""
+
+
+_provider: list[str] = []
+
+
+def provider_props(props: dict[str, Any]) -> dict[str, Any]:
+    """`props` with the provider serialised once for the whole run: the SDK's serializer wraps
+    the pickler again on every call, and a thousand calls in one process exhaust the stack."""
+    if not _provider:
+        _provider.append(serialize_provider(SnapshotProvider(EC2)))
+    return {**props, PROVIDER_KEY: _provider[0]}
 
 
 @dataclass
@@ -78,8 +90,7 @@ def fleet(server: FakeAwsServer, instances: Sequence[str], mode: str, tag: str) 
             name = f"{tag}-{i:04d}"
             urn = urn_for(TYPE, name)
             props = provider_props(
-                SnapshotProvider(EC2),
-                {NAME_KEY: name, OWNER_KEY: f"bench/fleet/{name}", "instance_id": instance},
+                {NAME_KEY: name, OWNER_KEY: f"bench/fleet/{name}", "instance_id": instance}
             )
             inputs, failures = host.check(urn, {}, props)
             assert failures == [], failures
@@ -129,9 +140,7 @@ def preview_cost(server: FakeAwsServer, instances: Sequence[str]) -> tuple[float
         for i, instance in enumerate(instances):
             name = f"preview-{i:04d}"
             urn = urn_for(TYPE, name)
-            props = provider_props(
-                SnapshotProvider(EC2), {NAME_KEY: name, "instance_id": instance, "tags": {"a": "1"}}
-            )
+            props = provider_props({NAME_KEY: name, "instance_id": instance, "tags": {"a": "1"}})
             olds = {**props, "snapshot_ids": ["snap-0123456789abcdef0"], "region": REGION}
             started = time.perf_counter()
             inputs, _ = host.check(urn, props, props)

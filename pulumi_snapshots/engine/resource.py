@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from typing import Any, ClassVar, TypeVar
 
 import pulumi
@@ -72,7 +73,15 @@ class SnapshotResource(pulumi.dynamic.Resource):
         )
         for output in self._output_names():
             props.setdefault(output, None)
-        super().__init__(SnapshotProvider(self._spec_ref), resource_name, props, opts)
+        # The SDK's provider serialiser wraps the pickler's `_batch_setitems` in a new sorting
+        # wrapper on every call and never unwraps it: after about a thousand dynamic resources
+        # in one program the nested wrappers exhaust the stack. Putting the method back after
+        # each resource keeps a fleet-sized stack working.
+        batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+        try:
+            super().__init__(SnapshotProvider(self._spec_ref), resource_name, props, opts)
+        finally:
+            pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
 
     @classmethod
     def _output_names(cls) -> list[str]:
