@@ -259,9 +259,10 @@ def test_retries(fake_aws: LocalControl, monkeypatch: pytest.MonkeyPatch) -> Non
         "mode": "adaptive",
         "total_max_attempts": 4,
     }
-    # botocore counts `max_attempts` as retries: 10 retries are 11 attempts.
+    # botocore counts `max_attempts` as retries: 10 retries are 11 attempts. Unless told
+    # otherwise, clients rate-limit themselves once throttled (adaptive).
     assert retries(made(settings(), default_retries=10)) == {
-        "mode": "standard",
+        "mode": "adaptive",
         "total_max_attempts": 11,
     }
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
