@@ -69,9 +69,8 @@ def bucket_bound(n: int) -> float:
 
 
 def peak_rss_mb(host: ProviderHost) -> float:
-    process = host._process
-    assert process is not None
-    status = Path(f"/proc/{process.pid}/status").read_text()
+    assert host.pid is not None
+    status = Path(f"/proc/{host.pid}/status").read_text()
     found = re.search(r"VmHWM:\s+(\d+) kB", status)
     return int(found.group(1)) / 1024 if found else float("nan")
 

@@ -147,6 +147,11 @@ class ProviderHost:
                     # A failing echo (a closed console) must not stop the collection.
                     self.on_output = None
 
+    @property
+    def pid(self) -> int | None:
+        """The host process's id while it runs (for measuring it, such as its peak memory)."""
+        return self._process.pid if self._process is not None else None
+
     def kill(self) -> None:
         """Kill the host process at once, as a cancelled pipeline job does: operations under
         way end without a word; RPCs in flight fail."""
