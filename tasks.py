@@ -1,16 +1,30 @@
-"""Project tasks that need nothing but Python 3.11: `python3 tasks.py quickstart|test|bench`.
+"""Project tasks: `python3 tasks.py quickstart|test|bench|engine`.
 
-Each task creates `.venv` on first use and installs the package with its `dev` extra into it,
-again whenever `pyproject.toml` changes.
+What each needs:
+- `quickstart`, `test`, `bench`: Python 3.11. Each creates `.venv` on first use and installs
+  the package with its `dev` extra into it, again whenever `pyproject.toml` changes. `test`
+  runs its real-engine tier with the Pulumi CLI that `engine` gives (so, on first use, Go too),
+  or `pulumi` on PATH, or skips that tier and says so; where `CI` is set it fails instead.
+  `quickstart` runs through that CLI when there is one, else through the embedded runner.
+- `engine`: Go and the Go module proxy. It builds the pinned Pulumi CLI from its Go modules
+  once into a per-user cache keyed by its version, reuses it after that, and prints the
+  binary's absolute path as the last line of its stdout.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
+import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -18,6 +32,14 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 STAMP = VENV / ".installed"
+
+PULUMI_VERSION = "3.276.0"
+"""The Pulumi CLI the real-engine tests run. It must support the Python SDK pinned in
+`pyproject.toml` (a CLI serves every older 3.x SDK)."""
+PULUMI_MODULE = "github.com/pulumi/pulumi/pkg/v3"
+SDK_MODULE = "github.com/pulumi/pulumi/sdk/v3"
+DYNAMIC_PLUGIN = "pulumi-resource-pulumi-python"
+"""The launcher through which the engine runs dynamic providers (`python3 -m pulumi.dynamic`)."""
 
 
 def ensure_environment() -> None:
@@ -45,7 +67,149 @@ def task_test(extra: list[str]) -> None:
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")
+    provide_cli()
     run(PYTHON, "-m", "pytest", *extra)
+
+
+def provide_cli() -> None:
+    """Give the real-engine tier its CLI (built on first use); in CI it must not be skipped."""
+    required = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    if required:
+        os.environ["PULUMI_SNAPSHOTS_REQUIRE_CLI"] = "1"
+    if os.environ.get("PULUMI_SNAPSHOTS_CLI"):
+        return
+    try:
+        os.environ["PULUMI_SNAPSHOTS_CLI"] = str(build_engine())
+    except SystemExit as exc:
+        if required:
+            raise
+        on_path = shutil.which("pulumi")
+        if on_path:
+            print(f"{exc}; the real-engine tier uses {on_path}", file=sys.stderr)
+        else:
+            print(f"{exc}; the real-engine tier is skipped", file=sys.stderr)
+
+
+def cli_home() -> Path:
+    """Where the CLI of the pinned version lives: per user, outside any clone."""
+    base = os.environ.get("PULUMI_SNAPSHOTS_CLI_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    if not os.environ.get("PULUMI_SNAPSHOTS_CLI_CACHE"):
+        root = root / "pulumi-snapshots" / "cli"
+    return root / f"v{PULUMI_VERSION}"
+
+
+def cli_path() -> Path | None:
+    """The cached CLI binary, if a finished build is there."""
+    binary = cli_home() / "bin" / "pulumi"
+    return binary if (cli_home() / "bin" / ".complete").exists() and binary.exists() else None
+
+
+def task_engine(extra: list[str]) -> None:
+    if extra:
+        sys.exit("usage: python3 tasks.py engine")
+    print(build_engine())
+
+
+def build_engine() -> Path:
+    """The pinned Pulumi CLI, built from its Go modules on first use and cached after that."""
+    found = cli_path()
+    if found is not None:
+        return found
+    go = shutil.which("go")
+    if go is None:
+        sys.exit(
+            "tasks.py engine: Go is not on PATH. The Pulumi CLI is built from its Go modules "
+            "(github.com/pulumi/pulumi/pkg/v3), so this needs Go and the Go module proxy."
+        )
+    home = cli_home()
+    home.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(home.parent / f"v{PULUMI_VERSION}.lock"):
+        found = cli_path()  # Another build may have finished while this one waited.
+        if found is not None:
+            return found
+        started = time.monotonic()
+        print(f"building the Pulumi CLI v{PULUMI_VERSION} from its Go modules", file=sys.stderr)
+        with tempfile.TemporaryDirectory(dir=home.parent, prefix=".build-") as scratch:
+            work = Path(scratch)
+            src = work / "pkg"
+            pkg = _module_dir(go, PULUMI_MODULE)
+            sdk = _module_dir(go, SDK_MODULE)
+            # The module cache is read-only, and its `pkg/go.mod` points the SDK at `../sdk`
+            # (a folder a module zip lacks), which is why `go install` refuses it.
+            shutil.copytree(pkg, src)
+            for path in [src, *src.rglob("*")]:
+                if not path.is_symlink():
+                    path.chmod(path.stat().st_mode | 0o200)
+            _go(
+                go,
+                src,
+                "mod",
+                "edit",
+                f"-dropreplace={SDK_MODULE}",
+                f"-require={SDK_MODULE}@v{PULUMI_VERSION}",
+            )
+            _go(go, src, "get", f"{SDK_MODULE}@v{PULUMI_VERSION}")
+            out = work / "bin"
+            out.mkdir()
+            version_flag = f"-X {SDK_MODULE}/go/common/version.Version=v{PULUMI_VERSION}"
+            _go(
+                go,
+                src,
+                "build",
+                "-ldflags",
+                version_flag,
+                "-o",
+                str(out / "pulumi"),
+                "./cmd/pulumi",
+            )
+            launcher = out / DYNAMIC_PLUGIN
+            shutil.copyfile(sdk / "python" / "dist" / DYNAMIC_PLUGIN, launcher)
+            # Module zips drop the exec bit, and the CLI only runs plugins that have it.
+            launcher.chmod(0o755)
+            (out / ".complete").write_text(PULUMI_VERSION)
+            if home.exists():
+                shutil.rmtree(home)
+            home.mkdir()
+            out.rename(home / "bin")
+        print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    found = cli_path()
+    assert found is not None
+    return found
+
+
+def _module_dir(go: str, module: str) -> Path:
+    """Download one module of the pinned version into Go's module cache; its folder there."""
+    try:
+        out = subprocess.run(
+            [go, "mod", "download", "-json", f"{module}@v{PULUMI_VERSION}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        sys.exit(f"tasks.py engine: could not run Go: {exc}")
+    info = json.loads(out.stdout or "{}")
+    if out.returncode != 0 or "Dir" not in info:
+        sys.exit(
+            f"tasks.py engine: the Go module proxy did not serve {module}@v{PULUMI_VERSION}: "
+            f"{info.get('Error') or out.stderr.strip()}"
+        )
+    return Path(info["Dir"])
+
+
+def _go(go: str, cwd: Path, *args: str) -> None:
+    code = subprocess.call([go, *args], cwd=cwd, stdout=sys.stderr)
+    if code != 0:
+        sys.exit(f"tasks.py engine: `go {' '.join(args)}` failed (exit {code})")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One build at a time per version, across processes (two clones, two CI jobs)."""
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def task_quickstart(extra: list[str]) -> None:
@@ -56,13 +220,20 @@ def task_bench(extra: list[str]) -> None:
     run(PYTHON, "-m", "bench", *extra)
 
 
-TASKS = {"test": task_test, "quickstart": task_quickstart, "bench": task_bench}
+TASKS = {
+    "test": task_test,
+    "quickstart": task_quickstart,
+    "bench": task_bench,
+    "engine": task_engine,
+}
+NEEDS_VENV = {"test", "quickstart", "bench"}
 
 
 def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
         sys.exit(f"usage: python3 tasks.py {{{'|'.join(TASKS)}}} [arguments]")
-    ensure_environment()
+    if sys.argv[1] in NEEDS_VENV:
+        ensure_environment()
     TASKS[sys.argv[1]](sys.argv[2:])
 
 

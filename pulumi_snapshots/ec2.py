@@ -197,8 +197,9 @@ def _instance_volumes(ctx: Context, instance_id: str) -> set[str]:
 
 def _find_own(ctx: Context, m: Ec2MultiVolumeSnapshotInputs, owner: str) -> str | None:
     """A set of this instance that an earlier create of the same resource left unfinished: its
-    snapshots carry the resource's mark, and some are still pending or the wait for them timed
-    out. A completed set is the resource's current one (being replaced), never resumed."""
+    snapshots carry the resource's mark, and that create never returned (it was interrupted, or
+    its wait timed out), even if the set has completed since. A set whose create returned is
+    the resource's current one (being replaced), never resumed."""
     subject = f"Ec2MultiVolumeSnapshot of {m.instance_id}"
     params: dict[str, Any] = {
         "OwnerIds": ["self"],
@@ -219,7 +220,9 @@ def _find_own(ctx: Context, m: Ec2MultiVolumeSnapshotInputs, owner: str) -> str 
         for value, members in sets.items()
         if (found := Mark.parse(value)) is not None
         and found.owner == owner
-        and (found.unfinished or any(s.get("State") == "pending" for s in members))
+        and not found.done
+        # A mark of release 0.1.0 says nothing of its create: a set still pending is unfinished.
+        and (found.state is not None or any(s.get("State") == "pending" for s in members))
     ]
     if not unfinished:
         return None
@@ -327,8 +330,6 @@ class Ec2MultiVolumeSnapshot(SnapshotResource, module="snapshots", name="Ec2Mult
     pulumi.export("snapshot_ids", backup.snapshot_ids)
     ```
     """
-
-    _spec_ref = "pulumi_snapshots.ec2:SPEC"
 
     instance_id: pulumi.Output[str]
     exclude_boot_volume: pulumi.Output[bool | None]

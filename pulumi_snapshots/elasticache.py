@@ -656,8 +656,6 @@ class ElastiCacheSnapshotCopy(SnapshotResource, module="snapshots", name="Elasti
     ```
     """
 
-    _spec_ref = "pulumi_snapshots.elasticache:SPEC"
-
     source_snapshot_name: pulumi.Output[str]
     target_snapshot_name: pulumi.Output[str]
     target_bucket: pulumi.Output[str | None]

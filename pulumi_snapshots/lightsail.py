@@ -510,8 +510,6 @@ class LightsailSnapshotCopy(SnapshotResource, module="snapshots", name="Lightsai
     ```
     """
 
-    _spec_ref = "pulumi_snapshots.lightsail:COPY_SPEC"
-
     source_region: pulumi.Output[str]
     target_snapshot_name: pulumi.Output[str]
     source_snapshot_name: pulumi.Output[str | None]
@@ -689,8 +687,6 @@ class LightsailDatabaseSnapshot(
     pulumi.export("snapshot_arn", before_upgrade.arn)
     ```
     """
-
-    _spec_ref = "pulumi_snapshots.lightsail:DATABASE_SPEC"
 
     relational_database_name: pulumi.Output[str]
     relational_database_snapshot_name: pulumi.Output[str]

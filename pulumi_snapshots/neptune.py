@@ -376,8 +376,6 @@ class NeptuneClusterSnapshotCopy(
     ```
     """
 
-    _spec_ref = "pulumi_snapshots.neptune:SPEC"
-
     source_db_cluster_snapshot_identifier: pulumi.Output[str]
     target_db_cluster_snapshot_identifier: pulumi.Output[str]
     kms_key_id: pulumi.Output[str | None]

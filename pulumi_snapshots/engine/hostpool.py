@@ -9,17 +9,26 @@ assumption is checked first; if one fails, nothing changes and a warning says wh
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import socket
 import sys
 import threading
+import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 THREADS_ENV = "PULUMI_SNAPSHOTS_HOST_THREADS"
 DEFAULT_THREADS = 1024
 HOST_MODULE = "pulumi.dynamic.__main__"
 
+WATCH_ENV = "PULUMI_SNAPSHOTS_ENGINE_WATCH_SECONDS"
+"""How often the provider host checks that its engine still runs (0 turns the check off)."""
+DEFAULT_WATCH_SECONDS = 2.0
 _lock = threading.Lock()
+_watching = False
 _outcome: str | None = None
 
 
@@ -89,3 +98,139 @@ def find_server_pools() -> list[ThreadPoolExecutor]:
             if isinstance(pool, ThreadPoolExecutor):
                 pools.append(pool)
     return pools
+
+
+def watch_engine() -> bool:
+    """Inside the provider host: end the host once its engine is gone.
+
+    The engine starts the host in a process group of its own, so when a pipeline SIGKILLs
+    `pulumi up`, the host lives on, orphaned, and its creates keep waiting. Whatever they did
+    next would be lost (nothing records it) or harmful (a create that fails deletes what it
+    made). Ending the host leaves each snapshot as it is, marked `creating`, for the next `up`
+    to resume. The engine's address is the host's one argument.
+    """
+    global _watching
+    with _lock:
+        if _watching or not in_provider_host() or len(sys.argv) < 2:
+            return False
+        host, _, port = sys.argv[1].rpartition(":")
+        try:
+            interval = float(os.environ.get(WATCH_ENV) or DEFAULT_WATCH_SECONDS)
+        except ValueError:
+            interval = DEFAULT_WATCH_SECONDS
+        if not host or not port.isdigit() or interval <= 0:
+            return False
+        _watching = True
+    address = (host, int(port))
+    threading.Thread(
+        target=_watch, args=(address, interval), name="engine-watch", daemon=True
+    ).start()
+    return True
+
+
+def _watch(address: tuple[str, int], interval: float) -> None:
+    refused = 0
+    while True:
+        time.sleep(interval)
+        try:
+            socket.create_connection(address, timeout=interval).close()
+            refused = 0
+        except ConnectionRefusedError:
+            refused += 1
+        except OSError:
+            continue  # A slow engine is not a gone one.
+        if refused >= 2:
+            # Its reader, the CLI, is usually gone with the engine.
+            with contextlib.suppress(OSError, ValueError):
+                print(
+                    "pulumi-snapshots: the Pulumi engine is gone (killed?); the provider host "
+                    "ends, leaving each snapshot it was waiting for to the next `pulumi up`",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            os._exit(1)
+
+
+class _ErrorText:
+    """Stands in for the `traceback` module inside the host, whose RPC wrapper answers every
+    exception with `traceback.format_exc()`: the engine then shows the user a wall of host
+    frames before the message. Errors of this project carry their whole story in the message,
+    so they show only that; any other error shows its message first, then the traceback."""
+
+    def __init__(self, own: tuple[type[BaseException], ...]) -> None:
+        self.own = own
+
+    def format_exc(self, *args: Any, **kwargs: Any) -> str:
+        exc = sys.exception()
+        if exc is None:
+            return traceback.format_exc(*args, **kwargs)
+        if isinstance(exc, self.own):
+            return str(exc)
+        return f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(*args, **kwargs)}"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(traceback, name)
+
+
+def shorten_host_errors(own: tuple[type[BaseException], ...]) -> bool:
+    """Inside the provider host: make the errors it reports start with their message."""
+    with _lock:
+        # Run with `-m`, the host's module is `__main__`.
+        host = sys.modules.get("__main__")
+        if not in_provider_host() or host is None:
+            return False
+        if getattr(host, "traceback", None) is traceback:
+            host.traceback = _ErrorText(own)  # type: ignore[attr-defined]
+        return True
+
+
+_changed = threading.local()
+
+
+def report_changed_keys(keys: list[str]) -> None:
+    """Called by a provider's diff: the inputs that changed, for the host's answer."""
+    _changed.keys = list(keys)
+
+
+class _DiffResponseWithKeys:
+    """The protobuf `DiffResponse` class, whose instances also carry the changed keys."""
+
+    def __init__(self, response: Any) -> None:
+        self._response = response
+
+    def __call__(self, **fields: Any) -> Any:
+        keys = getattr(_changed, "keys", None)
+        _changed.keys = None
+        if keys and "diffs" not in fields:
+            fields["diffs"] = keys
+        return self._response(**fields)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._response, name)
+
+
+class _DiffWithKeys:
+    """Stands in for the host's protobuf module: its Diff answer carries no changed keys
+    (`diffs`), and the engine applies `replace_on_changes` only from those. Its answers get the
+    keys that the provider's diff, just before on the same thread, reported."""
+
+    def __init__(self, proto: Any) -> None:
+        self._proto = proto
+        self.DiffResponse = _DiffResponseWithKeys(proto.DiffResponse)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._proto, name)
+
+
+def send_changed_keys() -> bool:
+    """Inside the provider host: let its Diff answers name the changed keys."""
+    with _lock:
+        host = sys.modules.get("__main__")
+        if not in_provider_host() or host is None:
+            return False
+        proto = getattr(host, "proto", None)
+        if proto is None or not hasattr(proto, "DiffResponse"):
+            return False
+        if not isinstance(proto, _DiffWithKeys):
+            host.proto = _DiffWithKeys(proto)  # type: ignore[attr-defined]
+        return True

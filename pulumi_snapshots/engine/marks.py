@@ -5,6 +5,11 @@ A create that finds its own mark on the snapshot it is about to make (a retried 
 interrupt or a timeout) takes the snapshot over instead of failing or making a second one. Each
 create writes a new generation into the mark, so that the delete of a resource that was
 replaced by a create of the same snapshot leaves that snapshot to its new holder.
+
+The mark also says how far its create got: `creating` while it waits, `done` once the create
+returned (the snapshot is then some resource's current one, and only a new snapshot may replace
+it), `unfinished` when the wait timed out and kept it. Marks written up to release 0.1.0 say
+nothing (`state` None).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from dataclasses import dataclass, replace
 MARK_KEY = "pulumi-snapshots:owner"
 """The tag key of the mark. Tags under `pulumi-snapshots:` are the provider's own."""
 RESERVED_PREFIX = "pulumi-snapshots:"
-UNFINISHED = "unfinished"
+CREATING, DONE, UNFINISHED = "creating", "done", "unfinished"
+STATES = frozenset({CREATING, DONE, UNFINISHED})
 MAX_OWNER = 200
 """Characters of the owner kept in the mark: tag values hold 255 or 256 characters."""
 
@@ -40,17 +46,26 @@ def owner_of(project: str, stack: str, name: str, parent: str | None = None) -> 
 
 @dataclass(frozen=True)
 class Mark:
-    """The owner of a snapshot, the create that holds it, and whether a wait for it ended before
-    it was usable (a timeout that kept it)."""
+    """The owner of a snapshot, the create that holds it, and how far that create got."""
 
     owner: str
     generation: str
-    unfinished: bool = False
+    state: str | None = None
 
     @classmethod
     def new(cls, owner: str) -> Mark:
-        """The mark of a new create by `owner`."""
-        return cls(owner, secrets.token_hex(4))
+        """The mark of a new create by `owner`, while it waits."""
+        return cls(owner, secrets.token_hex(4), CREATING)
+
+    @property
+    def unfinished(self) -> bool:
+        """Whether the wait for the snapshot timed out and kept it."""
+        return self.state == UNFINISHED
+
+    @property
+    def done(self) -> bool:
+        """Whether its create returned: the snapshot is a resource's, never to be resumed."""
+        return self.state == DONE
 
     @classmethod
     def parse(cls, value: object) -> Mark | None:
@@ -60,18 +75,22 @@ class Mark:
         parts = value.split(" ")
         if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
             return None
-        if len(parts) == 3 and parts[2] != UNFINISHED:
+        if len(parts) == 3 and parts[2] not in STATES:
             return None
-        return cls(parts[0], parts[1], len(parts) == 3)
+        return cls(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
 
     def value(self) -> str:
         """The tag value."""
-        tail = f" {UNFINISHED}" if self.unfinished else ""
+        tail = f" {self.state}" if self.state else ""
         return f"{self.owner} {self.generation}{tail}"
 
     def left_unfinished(self) -> Mark:
         """This mark, saying that the wait for the snapshot ended before it was usable."""
-        return replace(self, unfinished=True)
+        return replace(self, state=UNFINISHED)
+
+    def finished(self) -> Mark:
+        """This mark, saying that its create returned the snapshot."""
+        return replace(self, state=DONE)
 
 
 def without_mark(tags: Mapping[str, str] | None) -> dict[str, str]:

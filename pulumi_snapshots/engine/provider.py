@@ -23,7 +23,7 @@ from pulumi.dynamic import (
 )
 from pulumi.output import UNKNOWN as UNKNOWN_VALUE
 
-from pulumi_snapshots.engine import aws, awsconfig
+from pulumi_snapshots.engine import aws, awsconfig, entry
 from pulumi_snapshots.engine.awsconfig import AwsSettings
 from pulumi_snapshots.engine.defaulttags import (
     desired_tags,
@@ -32,7 +32,13 @@ from pulumi_snapshots.engine.defaulttags import (
     visible_tags,
 )
 from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
-from pulumi_snapshots.engine.hostpool import widen_provider_host
+from pulumi_snapshots.engine.hostpool import (
+    report_changed_keys,
+    send_changed_keys,
+    shorten_host_errors,
+    watch_engine,
+    widen_provider_host,
+)
 from pulumi_snapshots.engine.identity import resolve_identity
 from pulumi_snapshots.engine.marks import MARK_KEY, Mark, without_mark
 from pulumi_snapshots.engine.polling import Unread, shared_poller
@@ -55,6 +61,12 @@ DESIRED_OUTPUT = "__tags"
 """Output recording the tags the snapshot was given: `aws:defaultTags` under the resource's own
 `tags`, without those `aws:ignoreTags` ignores."""
 CREATED, RESUMED, ADOPTED = "created", "resumed", "adopted"
+SECRET_ECHOES = ("tags_all", DESIRED_OUTPUT)
+"""Inputs that repeat `tags` under the names of outputs that hold the same values. The dynamic
+provider host takes no secrets, so the engine marks an output secret only when the input of the
+same name holds one: without these, secret tag values would be plain text in the state."""
+LOOKUP_KEY = "__lookup"
+"""Input of a `get()`: a read that must find the snapshot (only refresh may find it gone)."""
 AUTONAMED_KEY = "__autonamed"
 """Input recording that the target name was generated, so it stays stable across updates."""
 
@@ -62,6 +74,8 @@ NO_PAUSE = WaitPolicy(delay=0.0, multiplier=1.0, max_delay=0.0)
 GONE = "deleted"
 NOT_VISIBLE = "not visible yet"
 VISIBILITY_GRACE_SECONDS = 60.0
+MAX_RENAMES = 8
+"""Derived names an autonamed create tries past finished snapshots of its own."""
 """How long a snapshot that was just started may be missing from reads before it counts as gone."""
 
 _specs: dict[str, ResourceSpec] = {}
@@ -88,15 +102,21 @@ def _report(message: str) -> None:
     Pulumi CLI; flush so that it shows now."""
     line = message.rstrip("\n") + "\n"
     with _output_lock:
-        sys.stdout.write(line)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            # Progress that cannot be shown (the CLI is gone) must not fail a create, whose
+            # failure would delete what it made.
+            pass
 
 
 class SnapshotProvider(ResourceProvider):
     """Implements check/diff/create/read/update/delete for every snapshot resource.
 
-    It holds only the reference of its spec, so that it pickles by reference into state
-    (about a hundred characters) and carries no client, session or credential.
+    It holds only the reference of its spec and carries no client, session or credential. It
+    pickles into state as a call of the permanent `entry.provider` with its type name, so that
+    a state outlives any move of the modules behind it.
     """
 
     serialize_as_secret_always = False
@@ -104,6 +124,15 @@ class SnapshotProvider(ResourceProvider):
     def __init__(self, spec_ref: str) -> None:
         super().__init__()
         self.spec_ref = spec_ref
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return entry.provider, (self.spec.type_name,)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Only a state written by a release up to 0.1.0 gets here: it pickled this class with
+        # the ref of its spec, which may have moved since.
+        self.__dict__.update(state)
+        self.spec_ref = entry.current_ref(str(state.get("spec_ref")))
 
     @property
     def spec(self) -> ResourceSpec:
@@ -117,6 +146,9 @@ class SnapshotProvider(ResourceProvider):
         # Only a handle: the settings hold secrets and stay in this process.
         self.aws_settings = awsconfig.remember(settings)
         widen_provider_host()
+        watch_engine()
+        shorten_host_errors((SnapshotError,))
+        send_changed_keys()
 
     def _settings(self) -> AwsSettings:
         return awsconfig.recall(getattr(self, "aws_settings", None))
@@ -152,8 +184,9 @@ class SnapshotProvider(ResourceProvider):
         """Validate inputs (no AWS call), resolve the region and name the target."""
         spec = self.spec
         olds = _olds or {}
-        raw = {k: v for k, v in news.items() if not k.startswith("__")}
+        raw = {k: v for k, v in news.items() if not k.startswith("__") and k not in SECRET_ECHOES}
         private = {k: news[k] for k in (NAME_KEY, OWNER_KEY) if k in news}
+        private.update({k: news[k] for k in SECRET_ECHOES if news.get(k) is not None})
         if raw.get("region") is None:
             raw["region"] = self._default_region()
         name = spec.name_input
@@ -244,6 +277,14 @@ class SnapshotProvider(ResourceProvider):
         replaces: list[str] = []
         for key in spec.inputs.model_fields:
             old, new = olds.get(key), news.get(key)
+            if (
+                key == spec.name_input
+                and news.get(AUTONAMED_KEY)
+                and olds.get(AUTONAMED_KEY) == new
+            ):
+                # The name derived as before; a forced replacement may have made the snapshot
+                # under the next one (`_find_own`).
+                continue
             if key == "tags":
                 old, new = old or {}, new or {}
             if not contains_unknown(new):
@@ -275,6 +316,10 @@ class SnapshotProvider(ResourceProvider):
             # The fixed name would collide where it is unique (such as in its region): the old
             # snapshot must go first. Anywhere else, the new one is made before the old goes.
             delete_first = True
+        # For `replace_on_changes`, which the engine applies from the changed keys alone.
+        report_changed_keys(
+            [k for k in changed if k in spec.inputs.model_fields or k == "tags_all"]
+        )
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
@@ -305,12 +350,15 @@ class SnapshotProvider(ResourceProvider):
             spec.tags_on_create(model) if callable(spec.tags_on_create) else spec.tags_on_create
         )
         unmarked = mark if how == CREATED and not sends_tags else None
+        # Once create returns, the snapshot is the resource's: a later create of the same
+        # resource (a forced replacement) must not take it over.
+        done = mark.finished()
         try:
             live = self._wait_usable(ctx, id_, subject, timeout, unmarked)
             if how != CREATED or not sends_tags:
                 # What the create did not write: the tags of an adopted or resumed snapshot,
                 # of one whose API takes none, and the mark again with them.
-                wanted = {**(model.tags or {}), MARK_KEY: mark.value()}
+                wanted = {**(model.tags or {}), MARK_KEY: done.value()}
                 have = live.tags
                 add = {k: v for k, v in wanted.items() if have is None or have.get(k) != v}
                 if add:
@@ -327,17 +375,26 @@ class SnapshotProvider(ResourceProvider):
             # Whatever went wrong after the snapshot was started, it must not be left behind.
             # The message carries the cause; a chained traceback would only repeat it.
             raise kind(self._cleanup(ctx, id_, subject, str(exc))) from None
+        if how == CREATED and sends_tags:
+            self._mark_done(ctx, live, subject, done)
         if live.tags is not None:
-            live = replace(live, tags={**live.tags, MARK_KEY: mark.value()})
+            live = replace(live, tags={**live.tags, MARK_KEY: done.value()})
         outputs = self._outputs(given, live, ctx, given.get("tags") or {})
-        outputs[MARK_OUTPUT] = mark.value()
+        outputs[MARK_OUTPUT] = done.value()
         outputs[DESIRED_OUTPUT] = desired
+        if props.get(AUTONAMED_KEY) and spec.name_input:
+            # For diff, which sees outputs only: the name derived for this resource, which the
+            # snapshot's may differ from (`_find_own`).
+            outputs[AUTONAMED_KEY] = props.get(spec.name_input)
         return CreateResult(id_, outputs)
 
     def _start(
-        self, ctx: Context, model: Any, given: Mapping[str, Any], mark: Mark, autonamed: bool
+        self, ctx: Context, model: Any, given: dict[str, Any], mark: Mark, autonamed: bool
     ) -> tuple[str, str]:
-        """Adopt, resume or create: the id of the snapshot to wait for, and which it was."""
+        """Adopt, resume or create: the id of the snapshot to wait for, and which it was.
+
+        `given` gets the name the snapshot is made with, when an autonamed one needs another.
+        """
         spec = self.spec
         subject = self._subject(given, None)
         if model.adopt_id is not None:
@@ -347,17 +404,15 @@ class SnapshotProvider(ResourceProvider):
                     f"{spec.type_name} {model.adopt_id}: adopt_id names no snapshot in "
                     f"{ctx.region}; nothing was made"
                 )
-            problems = self._adoption_problems(ctx, model, live)
-            if problems:
-                raise SnapshotError(
-                    f"{spec.type_name} {live.id} cannot be adopted: it does not match the "
-                    f"declared inputs: {'; '.join(problems)}; nothing was changed"
-                )
+            self._refuse_mismatch(ctx, model, live, ADOPTED)
             self._put_mark(ctx, live.tag_target, subject, mark)
             ctx.report(f"{spec.type_name} {live.id}: adopting the existing snapshot")
             return live.id, ADOPTED
         found, taken = self._find_own(ctx, model, given, mark.owner, autonamed)
+        if spec.name_input and given.get(spec.name_input) != getattr(model, spec.name_input):
+            model = model.model_copy(update={spec.name_input: given[spec.name_input]})
         if found is not None:
+            self._refuse_mismatch(ctx, model, found, RESUMED)
             self._put_mark(ctx, found.tag_target, subject, mark)
             ctx.report(
                 f"{spec.type_name} {found.id}: an earlier create of this resource started it; "
@@ -376,14 +431,17 @@ class SnapshotProvider(ResourceProvider):
             raise SnapshotError(f"{str(exc).rstrip('.')}. {taken}") from None
 
     def _find_own(
-        self, ctx: Context, model: Any, given: Mapping[str, Any], owner: str, autonamed: bool
+        self, ctx: Context, model: Any, given: dict[str, Any], owner: str, autonamed: bool
     ) -> tuple[Live | None, str | None]:
-        """What an earlier create of this resource left (interrupted, or timed out), if any;
-        else, when something else has the target name, what to say if the create fails.
+        """What an earlier create of this resource left unfinished (interrupted, or timed out),
+        if any; else, when something else has the target name, what to say if the create fails.
 
         Something else with the name is never taken over: the create goes ahead, as names may
         be unique only per kind (Lightsail's instance and disk snapshots), and fails if AWS
-        says so.
+        says so. A snapshot whose create finished is some resource's current one: a forced
+        replacement (`up --replace`, which asks no diff) must make a new one. An autonamed
+        resource then takes the next name derived from it (and writes it into `given`); a fixed
+        name cannot be made twice.
         """
         spec = self.spec
         if spec.find_own is not None:
@@ -391,21 +449,55 @@ class SnapshotProvider(ResourceProvider):
             return (self._describe(ctx, id_) if id_ else None), None
         if not spec.name_input:
             return None, None
-        name = str(given.get(spec.name_input))
-        live = self._describe(ctx, name)
-        if live is None:
-            return None, None
-        existing = Mark.parse((self._with_tags(ctx, live).tags or {}).get(MARK_KEY))
-        if existing is not None and existing.owner == owner:
-            return live, None
-        if existing is None and autonamed:
-            # Its name derives from this resource and its inputs: it is this resource's own,
-            # interrupted before its mark could be written.
-            return live, None
-        who = f"made by {existing.owner}" if existing else "not made by this resource"
-        return None, (
-            f"{spec.type_name} {name} already exists in {ctx.region} ({who}): set "
-            f"adopt_id={name!r} to take it over, or choose another {spec.name_input}"
+        for _ in range(MAX_RENAMES):
+            name = str(given.get(spec.name_input))
+            live = self._describe(ctx, name)
+            if live is None:
+                return None, None
+            existing = Mark.parse((self._with_tags(ctx, live).tags or {}).get(MARK_KEY))
+            if existing is None or existing.owner != owner:
+                if existing is None and autonamed:
+                    # Its name derives from this resource and its inputs: it is this
+                    # resource's own, interrupted before its mark could be written.
+                    return live, None
+                who = f"made by {existing.owner}" if existing else "not made by this resource"
+                return None, (
+                    f"{spec.type_name} {name} already exists in {ctx.region} ({who}): set "
+                    f"adopt_id={name!r} to take it over, or choose another {spec.name_input}"
+                )
+            if not existing.done:
+                return live, None
+            if not autonamed:
+                raise SnapshotError(
+                    f"{spec.type_name} {name} already exists in {ctx.region} as a finished "
+                    f"snapshot of this resource, so a new one cannot take its "
+                    f"{spec.name_input}. To replace it, set the resource option "
+                    f"delete_before_replace=True (its delete then goes first); to take it over, "
+                    f"set adopt_id={name!r}; or choose another {spec.name_input}. Nothing was made"
+                )
+            assert spec.name_rule is not None
+            resource = str(given.get(NAME_KEY) or spec.type_name.lower())
+            given[spec.name_input] = spec.name_rule.generate(
+                resource, f"{name} {existing.generation}"
+            )
+        raise SnapshotError(
+            f"{spec.type_name}: {MAX_RENAMES} derived names in {ctx.region} hold finished "
+            f"snapshots of this resource; set {spec.name_input} to make a new one"
+        )
+
+    def _refuse_mismatch(self, ctx: Context, model: Any, live: Live, how: str) -> None:
+        """A snapshot is taken over only when it is what the inputs declare."""
+        problems = self._adoption_problems(ctx, model, live)
+        if not problems:
+            return
+        why = (
+            "adopted:"
+            if how == ADOPTED
+            else "resumed: an earlier create of this resource started it, but"
+        )
+        raise SnapshotError(
+            f"{self.spec.type_name} {live.id} cannot be {why} it does not match the declared "
+            f"inputs: {'; '.join(problems)}; nothing was changed"
         )
 
     def _adoption_problems(self, ctx: Context, model: Any, live: Live) -> list[str]:
@@ -419,6 +511,17 @@ class SnapshotProvider(ResourceProvider):
         if self.spec.adoption_problems is not None:
             problems.extend(self.spec.adoption_problems(ctx, model, live))
         return problems
+
+    def _mark_done(self, ctx: Context, live: Live, subject: str, done: Mark) -> None:
+        """Record that the create returned; the snapshot is usable either way, so a failure
+        only warns (a forced replacement would then resume it rather than make a new one)."""
+        try:
+            self._put_mark(ctx, live.tag_target, subject, done)
+        except AwsCallError as exc:
+            ctx.report(
+                f"{subject}: is usable, but recording so in its {MARK_KEY} tag failed ({exc}); "
+                "`pulumi up --replace` of it would take it over instead of making a new one"
+            )
 
     def _put_mark(
         self, ctx: Context, target: str | Sequence[str], subject: str, mark: Mark
@@ -550,6 +653,11 @@ class SnapshotProvider(ResourceProvider):
         ctx = self._context(given)
         live = self._describe(ctx, id_)
         if live is None:
+            if props.get(LOOKUP_KEY):
+                raise SnapshotError(
+                    f"{self.spec.type_name}.get(): no snapshot {id_!r} in {ctx.region} (the "
+                    "id names none there; for another region, pass region=)"
+                )
             return ReadResult(None, {})
         recorded = self.spec.name_input in given if self.spec.name_input else "tags" in given
         if not recorded:
@@ -558,8 +666,9 @@ class SnapshotProvider(ResourceProvider):
         outputs = self._outputs(given, live, ctx, declared)
         if MARK_KEY in outputs["tags_all"]:
             outputs[MARK_OUTPUT] = outputs["tags_all"][MARK_KEY]
-        if DESIRED_OUTPUT in props:
-            outputs[DESIRED_OUTPUT] = props[DESIRED_OUTPUT]
+        for key in (DESIRED_OUTPUT, AUTONAMED_KEY):
+            if key in props:
+                outputs[key] = props[key]
         # The service's own form of the id (a lookup may have named it in another case).
         return ReadResult(live.id, outputs)
 
@@ -588,8 +697,9 @@ class SnapshotProvider(ResourceProvider):
         given["region"] = ctx.region
         outputs = self._outputs(given, live, ctx, given.get("tags") or {})
         outputs[DESIRED_OUTPUT] = new_desired
-        if MARK_OUTPUT in _olds:
-            outputs[MARK_OUTPUT] = _olds[MARK_OUTPUT]
+        for key in (MARK_OUTPUT, AUTONAMED_KEY):
+            if key in _olds:
+                outputs[key] = _olds[key]
         return UpdateResult(outputs)
 
     # delete -----------------------------------------------------------------------------
@@ -749,4 +859,4 @@ def _unset(value: Any) -> bool:
 
 
 def _public(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if not k.startswith("__")}
+    return {k: v for k, v in props.items() if not k.startswith("__") and k != "tags_all"}

@@ -9,8 +9,16 @@ from typing import Any, ClassVar, TypeVar
 import pulumi
 import pulumi.dynamic
 
+from pulumi_snapshots.engine import entry
 from pulumi_snapshots.engine.marks import owner_of
-from pulumi_snapshots.engine.provider import NAME_KEY, OWNER_KEY, SnapshotProvider, resolve_spec
+from pulumi_snapshots.engine.provider import (
+    LOOKUP_KEY,
+    NAME_KEY,
+    OWNER_KEY,
+    SECRET_ECHOES,
+    SnapshotProvider,
+    resolve_spec,
+)
 
 R = TypeVar("R", bound="SnapshotResource")
 
@@ -18,10 +26,16 @@ R = TypeVar("R", bound="SnapshotResource")
 class SnapshotResource(pulumi.dynamic.Resource):
     """A snapshot resource whose lifecycle runs in `SnapshotProvider`.
 
-    Subclasses name their spec (`_spec_ref`) and annotate their outputs as `pulumi.Output[...]`.
+    Subclasses are declared with `module="snapshots", name="<ClassName>"`, which names their
+    spec (`entry.SPEC_REFS`), and annotate their outputs as `pulumi.Output[...]`.
     """
 
     _spec_ref: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in kwargs:
+            cls._spec_ref = entry.spec_ref(kwargs["name"])
 
     region: pulumi.Output[str]
     """The region of the snapshot's API calls."""
@@ -45,6 +59,7 @@ class SnapshotResource(pulumi.dynamic.Resource):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
+        lookup = bool(kwargs.pop(LOOKUP_KEY, False))
         props: dict[str, Any] = {}
         if args is not None and not (dataclasses.is_dataclass(args) and not isinstance(args, type)):
             raise TypeError(
@@ -68,11 +83,16 @@ class SnapshotResource(pulumi.dynamic.Resource):
                 f"its inputs are {sorted(allowed)}"
             )
         props[NAME_KEY] = resource_name
+        if lookup:
+            props[LOOKUP_KEY] = True
         props[OWNER_KEY] = owner_of(
             pulumi.get_project(), pulumi.get_stack(), resource_name, _parent_of(opts)
         )
         for output in self._output_names():
             props.setdefault(output, None)
+        if props.get("tags") is not None:
+            for echo in SECRET_ECHOES:
+                props[echo] = props["tags"]
         # The SDK's provider serialiser wraps the pickler's `_batch_setitems` in a new sorting
         # wrapper on every call and never unwraps it: after about a thousand dynamic resources
         # in one program the nested wrappers exhaust the stack. Putting the method back after
@@ -102,9 +122,10 @@ class SnapshotResource(pulumi.dynamic.Resource):
         opts: pulumi.ResourceOptions | None = None,
         region: str | None = None,
     ) -> R:
-        """Look up an existing snapshot by id (a read; nothing is created or adopted)."""
+        """Look up an existing snapshot by id (a read; nothing is created or adopted). It fails,
+        naming the id and the region, when there is none."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        return cls(resource_name, None, merged, region=region)
+        return cls(resource_name, None, merged, **{"region": region, LOOKUP_KEY: True})
 
 
 def _parent_of(opts: pulumi.ResourceOptions | None) -> str | None:

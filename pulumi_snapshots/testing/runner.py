@@ -262,6 +262,9 @@ def _label(resource: Created) -> str:
 def _rpc_cause(exc: grpc.RpcError) -> str:
     """The provider's own error out of a failed RPC: the last line of the host's traceback."""
     details = getattr(exc, "details", lambda: None)() or str(exc)
+    if "Traceback (most recent call last)" not in str(details):
+        # The provider's own errors come as their message alone (`hostpool.shorten_host_errors`).
+        return str(details).strip() or "no details"
     lines = [line.strip() for line in str(details).strip().splitlines() if line.strip()]
     if not lines:
         return "no details"

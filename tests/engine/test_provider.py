@@ -358,13 +358,25 @@ def test_an_adopted_snapshot_that_fails_is_kept() -> None:
 def test_delete_leaves_a_snapshot_that_a_newer_create_took_over() -> None:
     p = provider()
     first = p.create({"name": "s", "region": "us-east-1", "__owner": "shop/dev/s"})
-    # A replacement made the same snapshot: its create took it over with a new generation.
-    second = p.create({"name": "s", "region": "us-east-1", "__owner": "shop/dev/s"})
+    # A replacement took the same snapshot over: its create wrote a new generation.
+    second = p.create(
+        {"name": "s", "adopt_id": "s", "region": "us-east-1", "__owner": "shop/dev/s"}
+    )
     assert created == ["s"]
     p.delete("s", first.outs or {})
     assert deleted == []
     p.delete("s", second.outs or {})
     assert deleted == ["s"]
+
+
+def test_a_forced_replacement_never_takes_over_a_finished_snapshot() -> None:
+    # `up --replace` asks no diff, so nothing asked for delete-before-replace: the old
+    # snapshot, whose create returned, is still there under the same fixed name.
+    p = provider()
+    p.create({"name": "s", "region": "us-east-1", "__owner": "shop/dev/s"})
+    with pytest.raises(SnapshotError, match=r"delete_before_replace=True.*Nothing was made"):
+        p.create({"name": "s", "region": "us-east-1", "__owner": "shop/dev/s"})
+    assert created == ["s"]
 
 
 def test_generated_names_derive_from_owner_and_replacing_inputs() -> None:

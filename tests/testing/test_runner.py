@@ -129,7 +129,10 @@ def test_failed_create_cleans_up_what_was_in_flight(fake_server: FakeAwsServer) 
     ):
         made.append(run.resources)
     message = str(caught.value)
-    assert message.startswith("missing (Ec2MultiVolumeSnapshot): create failed: AwsCallError:")
+    assert message.startswith(
+        "missing (Ec2MultiVolumeSnapshot): create failed: create_snapshots on "
+        "Ec2MultiVolumeSnapshot of i-0123456789abcdef0 failed: InvalidInstanceID.NotFound"
+    )
     assert "InvalidInstanceID.NotFound" in message
     ec2 = fake_server.client("ec2", REGION)
     left = ec2.describe_snapshots(Filters=[{"Name": "description", "Values": ["in flight"]}])

@@ -1,0 +1,65 @@
+"""`replace_on_changes` and `ignore_changes` through the real CLI.
+
+The engine applies both itself: `ignore_changes` by resetting the ignored inputs before Check
+and Diff, `replace_on_changes` from the changed keys of Diff's answer, which the dynamic host
+never sends unless this project adds them (`hostpool.send_changed_keys`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+from pulumi_snapshots import LightsailDatabaseSnapshot
+from pulumi_snapshots.testing.cli import CliStack
+from pulumi_snapshots.testing.quickstart import seed_sources
+from pulumi_snapshots.testing.server import FakeAwsServer
+
+team = {"value": "a"}
+
+
+def program() -> None:
+    database = pulumi.Config().require("lightsailDatabaseName")
+    LightsailDatabaseSnapshot(
+        "replaced",
+        relational_database_name=database,
+        tags={"team": team["value"]},
+        opts=pulumi.ResourceOptions(replace_on_changes=["tags"]),
+    )
+    LightsailDatabaseSnapshot(
+        "ignored",
+        relational_database_name=database,
+        tags={"team": team["value"]},
+        opts=pulumi.ResourceOptions(ignore_changes=["tags"]),
+    )
+    LightsailDatabaseSnapshot(
+        "updated", relational_database_name=database, tags={"team": team["value"]}
+    )
+
+
+def test_replace_on_changes_replaces_and_ignore_changes_ignores(
+    cli: Path, fake: FakeAwsServer
+) -> None:
+    stack = CliStack(
+        cli=cli,
+        program=program,
+        env=fake.environment(PULUMI_SNAPSHOTS_POLL_SECONDS="0.01"),
+        config=seed_sources(fake.endpoint, fake.control),
+    )
+    try:
+        stack.stack.up()
+        before = {r.name: r.id for r in stack.created()}
+        team["value"] = "b"
+        up = stack.stack.up()
+        assert up.summary.resource_changes == {"replace": 1, "update": 1, "same": 2}
+        after = {r.name: r for r in stack.created()}
+        assert after["replaced"].id != before["replaced"]
+        assert after["replaced"].outputs["tags"] == {"team": "b"}
+        assert after["ignored"].outputs["tags"] == {"team": "a"}
+        assert after["updated"].id == before["updated"]
+        assert after["updated"].outputs["tags"] == {"team": "b"}
+        stack.stack.destroy()
+    finally:
+        team["value"] = "a"
+        stack.remove()
