@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+from stacks import seeded_stack  # type: ignore[import-not-found]
 
-from pulumi_snapshots.testing.cli import CliStack
-from pulumi_snapshots.testing.quickstart import seed_sources, still_exists
+from pulumi_snapshots.testing.quickstart import still_exists
 from pulumi_snapshots.testing.server import FakeAwsServer
 
 FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "provider_state").glob("*.json"))
@@ -28,14 +28,7 @@ def test_an_earlier_releases_state_refreshes_and_destroys(
     from test_real_engine import program  # type: ignore[import-not-found]
 
     recorded = json.loads(fixture.read_text())["providers"]
-    config = seed_sources(fake.endpoint, fake.control)
-    config.pop("drRegion")
-    stack = CliStack(
-        cli=cli,
-        program=program,
-        env=fake.environment(PULUMI_SNAPSHOTS_POLL_SECONDS="0.01"),
-        config=config,
-    )
+    stack = seeded_stack(cli, fake, program)
     try:
         stack.stack.up()
         deployment = stack.export()

@@ -13,6 +13,7 @@ from typing import Any
 
 import pulumi
 import pytest
+from stacks import seeded_stack  # type: ignore[import-not-found]
 
 from pulumi_snapshots import (
     Ec2MultiVolumeSnapshot,
@@ -23,7 +24,7 @@ from pulumi_snapshots import (
 )
 from pulumi_snapshots.testing.cli import CliStack
 from pulumi_snapshots.testing.environment import fake_client
-from pulumi_snapshots.testing.quickstart import seed_sources, still_exists
+from pulumi_snapshots.testing.quickstart import still_exists
 from pulumi_snapshots.testing.server import FakeAwsServer
 
 SECRET = "tag-value-that-must-stay-secret"
@@ -84,14 +85,7 @@ def program() -> None:
 
 @pytest.fixture(scope="module")
 def stack(cli: Path, fake: FakeAwsServer) -> Iterator[CliStack]:
-    config = seed_sources(fake.endpoint, fake.control)
-    config.pop("drRegion")
-    made = CliStack(
-        cli=cli,
-        program=program,
-        env=fake.environment(PULUMI_SNAPSHOTS_POLL_SECONDS="0.01"),
-        config=config,
-    )
+    made = seeded_stack(cli, fake, program)
     yield made
     made.remove()
 
