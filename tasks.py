@@ -213,6 +213,10 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def task_quickstart(extra: list[str]) -> None:
+    # The CLI that `engine` built, if it did; the quickstart never waits for a build.
+    built = cli_path()
+    if built is not None and not os.environ.get("PULUMI_SNAPSHOTS_CLI"):
+        os.environ["PULUMI_SNAPSHOTS_CLI"] = str(built)
     run(PYTHON, "-m", "pulumi_snapshots.testing.quickstart", *extra)
 
 

@@ -315,10 +315,10 @@ def test_program_up_and_down(name: str, fake: FakeAwsServer) -> None:
 
 def test_quickstart_command_runs_end_to_end() -> None:
     """`python -m pulumi_snapshots.testing.quickstart` from the repository root, as
-    `python3 tasks.py quickstart` runs it."""
+    `python3 tasks.py quickstart` runs it without a Pulumi CLI (`tests/cli` runs it with one)."""
     env = {**os.environ, "PULUMI_SNAPSHOTS_POLL_SECONDS": "0.05"}
     done = subprocess.run(
-        [sys.executable, "-m", "pulumi_snapshots.testing.quickstart"],
+        [sys.executable, "-m", "pulumi_snapshots.testing.quickstart", "--engine", "runner"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -77,6 +77,7 @@ class CliStack:
     config: Mapping[str, str] = field(default_factory=dict)
     secret_config: Mapping[str, str] = field(default_factory=dict)
     stack_name: str = "dev"
+    project: str = PROJECT
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="snapshots-cli-")))
 
     def __post_init__(self) -> None:
@@ -90,14 +91,14 @@ class CliStack:
             env_vars=self.environment(),
             pulumi_command=command,
             project_settings=auto.ProjectSettings(
-                name=PROJECT,
+                name=self.project,
                 runtime="python",
                 backend=auto.ProjectBackend(url=self.backend_url),
             ),
         )
         self.stack = auto.create_or_select_stack(
             stack_name=self.stack_name,
-            project_name=PROJECT,
+            project_name=self.project,
             program=self.program,
             opts=options,
         )

@@ -15,6 +15,11 @@ The helpers are reusable: :func:`seed_sources` creates the sources and returns t
 that names them, :func:`still_exists` tells whether what a resource made is still in AWS.
 
 Like `pulumi up`, it previews the stack first and prints the plan (`+ 5 to create`).
+
+With a Pulumi CLI (`PULUMI_SNAPSHOTS_CLI`, which `tasks.py` sets to the CLI that `tasks.py
+engine` built, or `pulumi` on PATH) it runs the stack through that CLI instead: an
+automation-API inline run with a local backend in a temporary folder. `--engine cli|runner`
+chooses; the first line it prints says which it used.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import runpy
 import sys
 import threading
 import time
@@ -34,8 +40,15 @@ import botocore.exceptions
 
 from pulumi_snapshots.engine.waiter import POLL_ENV
 from pulumi_snapshots.testing import fake_client, fake_environment
+from pulumi_snapshots.testing.cli import CLI_ENV, CliStack, find_cli
 from pulumi_snapshots.testing.control import Control
-from pulumi_snapshots.testing.runner import Created, ProgramError, load_project, run_program
+from pulumi_snapshots.testing.runner import (
+    Created,
+    ProgramError,
+    Project,
+    load_project,
+    run_program,
+)
 from pulumi_snapshots.testing.server import FakeAwsServer
 
 __all__ = [
@@ -223,6 +236,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=".",
         help="folder of the Pulumi project to run (default: the current directory)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "cli", "runner"),
+        default="auto",
+        help="run through the Pulumi CLI (`cli`: $PULUMI_SNAPSHOTS_CLI or `pulumi` on PATH), the "
+        "embedded runner (`runner`), or the CLI when there is one (`auto`, the default)",
+    )
     args = parser.parse_args(argv)
     console = _Console()
     folder = Path(args.program_dir)
@@ -234,9 +254,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if project is None:
         console(f"quickstart failed: no Pulumi.yaml in {folder.resolve()}")
         return 2
+    cli = find_cli() if args.engine != "runner" else None
+    if cli is None and args.engine == "cli":
+        console(f"quickstart failed: no Pulumi CLI ({CLI_ENV} unset, no `pulumi` on PATH)")
+        return 2
     started = time.monotonic()
     try:
-        _run(folder, project.name, console)
+        if cli is not None:
+            console(f"engine: the Pulumi CLI at {cli} (an automation-API inline run)")
+            _run_cli(project, cli, console)
+        else:
+            console(
+                "engine: the embedded runner (no Pulumi CLI found; `tasks.py engine` builds one)"
+            )
+            _run(folder, project.name, console)
     except ProgramError as exc:
         console(f"\nquickstart failed: {exc}")
         for note in getattr(exc, "__notes__", ()):
@@ -286,6 +317,54 @@ def _run(folder: Path, project: str, console: _Console) -> None:
             # Each deletion is printed once, here, rather than also as the provider's line.
             console.show_progress = False
             run.destroy(on_delete=lambda r: console(f"  - deleted {r.type_name} {r.name} ({r.id})"))
+        left = [f"{r.type_name} {r.name} ({r.id})" for r in created if still_exists(r, endpoint)]
+        if left:
+            raise ProgramError(f"still in AWS after destroy: {'; '.join(left)}")
+        console(f"\nResources: - {len(created)} deleted; boto3 finds none of them left")
+
+
+def _run_cli(project: Project, cli: Path, console: _Console) -> None:
+    """The same run through the real Pulumi CLI: a local backend in a temporary folder."""
+    poll = os.environ.get(POLL_ENV) or DEFAULT_POLL_SECONDS
+    with FakeAwsServer() as fake:
+        endpoint = fake.endpoint
+        console(f"fake AWS listening on {endpoint}")
+        config = {**project.config, **seed_sources(endpoint, fake.control)}
+        console(f"sources in {PRIMARY_REGION}:")
+        for key, value in config.items():
+            console(f"    {key}: {value}")
+        hold_pending(fake.control)
+        main_file = str(project.main)
+
+        def program() -> None:
+            runpy.run_path(main_file, run_name="__main__")
+
+        stack = CliStack(
+            cli=cli,
+            program=program,
+            env=fake.environment(**{POLL_ENV: poll}),
+            config={k: str(v) for k, v in config.items()},
+            project=project.name,
+        )
+        try:
+            console()
+            stack.stack.preview(on_output=console)
+            console(f"polling every {poll}s")
+            up = stack.stack.up(on_output=console)
+            created = stack.created()
+            console(f"\nResources: + {len(created)} created")
+            console("\nOutputs:")
+            for line in _outputs({k: v.value for k, v in up.outputs.items()}):
+                console(line)
+            missing = [r.name for r in created if not still_exists(r, endpoint)]
+            if missing:
+                raise ProgramError(f"created but not found in AWS: {', '.join(missing)}")
+            console()
+            stack.stack.destroy(on_output=console)
+            for r in created:
+                console(f"  - deleted {r.type_name} {r.name} ({r.id})")
+        finally:
+            stack.remove()
         left = [f"{r.type_name} {r.name} ({r.id})" for r in created if still_exists(r, endpoint)]
         if left:
             raise ProgramError(f"still in AWS after destroy: {'; '.join(left)}")
