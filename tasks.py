@@ -212,15 +212,21 @@ def _locked(path: Path) -> Iterator[None]:
         yield
 
 
-def task_quickstart(extra: list[str]) -> None:
-    # The CLI that `engine` built, if it did; the quickstart never waits for a build.
+def use_built_cli() -> None:
+    """Point the quickstart and the benchmarks at the CLI that `engine` built, if it did; they
+    never wait for a build."""
     built = cli_path()
     if built is not None and not os.environ.get("PULUMI_SNAPSHOTS_CLI"):
         os.environ["PULUMI_SNAPSHOTS_CLI"] = str(built)
+
+
+def task_quickstart(extra: list[str]) -> None:
+    use_built_cli()
     run(PYTHON, "-m", "pulumi_snapshots.testing.quickstart", *extra)
 
 
 def task_bench(extra: list[str]) -> None:
+    use_built_cli()  # `bench parallel` runs real stacks through it.
     run(PYTHON, "-m", "bench", *extra)
 
 

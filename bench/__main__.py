@@ -34,6 +34,11 @@ def main() -> None:
 
         fleet.main(sys.argv[2:])
         return
+    if sys.argv[1:2] == ["parallel"]:
+        from bench import parallel
+
+        parallel.main(sys.argv[2:])
+        return
     with ExitStack() as stack:
         server = stack.enter_context(FakeAwsServer())
         env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS=POLL_SECONDS)
