@@ -63,3 +63,28 @@ def test_replace_on_changes_replaces_and_ignore_changes_ignores(
     finally:
         team["value"] = "a"
         stack.remove()
+
+
+def test_ignore_changes_does_not_ignore_drift_that_refresh_found(
+    cli: Path, fake: FakeAwsServer
+) -> None:
+    # The limit the README states: the next `up` sets a drifted tag back.
+    stack = CliStack(
+        cli=cli,
+        program=program,
+        env=fake.environment(PULUMI_SNAPSHOTS_POLL_SECONDS="0.01"),
+        config=seed_sources(fake.endpoint, fake.control),
+    )
+    try:
+        stack.stack.up()
+        ignored = next(r for r in stack.created() if r.name == "ignored")
+        lightsail = fake.client("lightsail")
+        lightsail.tag_resource(resourceName=ignored.id, tags=[{"key": "team", "value": "x"}])
+        assert stack.stack.refresh().summary.resource_changes == {"update": 1, "same": 3}
+        assert stack.stack.up().summary.resource_changes == {"update": 1, "same": 3}
+        live = lightsail.get_relational_database_snapshot(relationalDatabaseSnapshotName=ignored.id)
+        tags = {t["key"]: t["value"] for t in live["relationalDatabaseSnapshot"]["tags"]}
+        assert tags["team"] == "a"
+        stack.stack.destroy()
+    finally:
+        stack.remove()
