@@ -21,6 +21,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from pulumi_snapshots.engine.marks import without_mark
 from pulumi_snapshots.testing import FakeAwsServer, fake_environment
+from pulumi_snapshots.testing.cli import find_cli
 from pulumi_snapshots.testing.lightsail.models import lightsail_backends
 from pulumi_snapshots.testing.quickstart import (
     DR_REGION,
@@ -351,16 +352,25 @@ def test_quickstart_command_fails_clearly(tmp_path: Path) -> None:
         "from pulumi_snapshots import Ec2MultiVolumeSnapshot\n"
         "Ec2MultiVolumeSnapshot('bad', instance_id='not-an-instance')\n"
     )
+    command = [sys.executable, "-m", "pulumi_snapshots.testing.quickstart", str(tmp_path)]
     done = subprocess.run(
-        [sys.executable, "-m", "pulumi_snapshots.testing.quickstart", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
+        [*command, "--engine", "runner"], capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 1
     assert "quickstart failed: bad (Ec2MultiVolumeSnapshot): invalid inputs: instance_id:" in (
         done.stdout
     )
+    if find_cli() is not None:
+        # Through the CLI: the resource's error in one line, not the CLI's whole output.
+        done = subprocess.run(
+            [*command, "--engine", "cli"], capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 1
+        (failed,) = [line for line in done.stdout.splitlines() if "quickstart failed" in line]
+        assert failed.startswith(
+            "quickstart failed: pulumi-python:dynamic/snapshots:Ec2MultiVolumeSnapshot "
+            "resource 'bad': property instance_id value {not-an-instance} has a problem"
+        ), failed
     missing = subprocess.run(
         [sys.executable, "-m", "pulumi_snapshots.testing.quickstart", str(tmp_path / "none")],
         capture_output=True,

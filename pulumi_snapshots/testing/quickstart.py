@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import botocore.exceptions
+from pulumi import automation as auto
 
 from pulumi_snapshots.engine.waiter import POLL_ENV
 from pulumi_snapshots.testing import fake_client, fake_environment
@@ -347,28 +348,47 @@ def _run_cli(project: Project, cli: Path, console: _Console) -> None:
             project=project.name,
         )
         try:
-            console()
-            stack.stack.preview(on_output=console)
-            console(f"polling every {poll}s")
-            up = stack.stack.up(on_output=console)
-            created = stack.created()
-            console(f"\nResources: + {len(created)} created")
-            console("\nOutputs:")
-            for line in _outputs({k: v.value for k, v in up.outputs.items()}):
-                console(line)
-            missing = [r.name for r in created if not still_exists(r, endpoint)]
-            if missing:
-                raise ProgramError(f"created but not found in AWS: {', '.join(missing)}")
-            console()
-            stack.stack.destroy(on_output=console)
-            for r in created:
-                console(f"  - deleted {r.type_name} {r.name} ({r.id})")
+            _cli_steps(stack, endpoint, poll, console)
+        except auto.CommandError as exc:
+            raise ProgramError(_cli_errors(str(exc))) from None
         finally:
             stack.remove()
-        left = [f"{r.type_name} {r.name} ({r.id})" for r in created if still_exists(r, endpoint)]
-        if left:
-            raise ProgramError(f"still in AWS after destroy: {'; '.join(left)}")
-        console(f"\nResources: - {len(created)} deleted; boto3 finds none of them left")
+
+
+def _cli_errors(text: str) -> str:
+    """The resources' errors out of a failed CLI command's output, without the engine's own
+    follow-up lines."""
+    follow_up = ("error: update failed", "error: preview failed", "error: Resource monitor")
+    errors = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("error: ") and not line.startswith(follow_up) and line not in errors:
+            errors.append(line)
+    return "; ".join(e.removeprefix("error: ") for e in errors) or text.strip()
+
+
+def _cli_steps(stack: CliStack, endpoint: str, poll: str, console: _Console) -> None:
+    """Preview, up, check, destroy and check again, printing the CLI's own output."""
+    console()
+    stack.stack.preview(on_output=console)
+    console(f"polling every {poll}s")
+    up = stack.stack.up(on_output=console)
+    created = stack.created()
+    console(f"\nResources: + {len(created)} created")
+    console("\nOutputs:")
+    for line in _outputs({k: v.value for k, v in up.outputs.items()}):
+        console(line)
+    missing = [r.name for r in created if not still_exists(r, endpoint)]
+    if missing:
+        raise ProgramError(f"created but not found in AWS: {', '.join(missing)}")
+    console()
+    stack.stack.destroy(on_output=console)
+    for r in created:
+        console(f"  - deleted {r.type_name} {r.name} ({r.id})")
+    left = [f"{r.type_name} {r.name} ({r.id})" for r in created if still_exists(r, endpoint)]
+    if left:
+        raise ProgramError(f"still in AWS after destroy: {'; '.join(left)}")
+    console(f"\nResources: - {len(created)} deleted; boto3 finds none of them left")
 
 
 if __name__ == "__main__":
