@@ -8,10 +8,10 @@ from pathlib import Path
 import pulumi
 import pytest
 from pulumi import automation as auto
+from stacks import seeded_stack  # type: ignore[import-not-found]
 
 from pulumi_snapshots import LightsailDatabaseSnapshot
 from pulumi_snapshots.testing.cli import CliStack
-from pulumi_snapshots.testing.quickstart import seed_sources
 from pulumi_snapshots.testing.server import FakeAwsServer
 
 case: dict[str, str] = {}
@@ -33,12 +33,7 @@ def program() -> None:
 
 @pytest.fixture(scope="module")
 def stack(cli: Path, fake: FakeAwsServer) -> Iterator[CliStack]:
-    made = CliStack(
-        cli=cli,
-        program=program,
-        env=fake.environment(PULUMI_SNAPSHOTS_POLL_SECONDS="0.01"),
-        config=seed_sources(fake.endpoint, fake.control),
-    )
+    made = seeded_stack(cli, fake, program)
     yield made
     made.remove()
 
