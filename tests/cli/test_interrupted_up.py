@@ -8,7 +8,9 @@ keeps a pending create. What a user does next must end with one snapshot and not
 
 from __future__ import annotations
 
-import time
+import os
+import select
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,10 +39,14 @@ def killed(cli: Path, fake: FakeAwsServer) -> Iterator[CliStack]:
     fake.control.use_manual_clock()
     fake.control.hold("lightsail", seconds=HOLD_SECONDS)
     process = stack.start_up(DRIVER, str(cli), str(stack.root))
-    _until(lambda: _counts(fake).get("GetRelationalDatabaseSnapshots", 0) >= 2, process)
+    # The provider's first progress line of the wait: the create was sent, the wait began.
+    _read_until(process, " is still creating")
     stack.kill(process)
     # The orphaned provider host ends by itself.
-    _until(lambda: not stack.provider_hosts())
+    orphans = stack.provider_hosts()
+    assert orphans, "the CLI's provider host went with it: nothing to test"
+    _wait_for_exit(orphans)
+    assert stack.provider_hosts() == []
     yield stack
     fake.control.reset()
     stack.remove()
@@ -108,13 +114,25 @@ def _pending(stack: CliStack) -> list[str]:
     return [str(o["type"]) for o in stack.export()["deployment"].get("pending_operations") or []]
 
 
-def _until(condition: object, process: object = None, limit: float = 120.0) -> None:
-    """Wait for a condition of the run (not a measure of time: the limit only stops a hang)."""
-    assert callable(condition)
-    deadline = time.monotonic() + limit
-    while not condition():
-        if process is not None and process.poll() is not None:  # type: ignore[attr-defined]
-            raise AssertionError(f"the driver ended early: {process.stdout.read()}")  # type: ignore[attr-defined]
-        if time.monotonic() > deadline:
-            raise AssertionError("the run never got there")
-        time.sleep(0.05)
+def _read_until(process: subprocess.Popen[str], text: str) -> None:
+    """Read the driver's output until a line holds `text` (no clock: it blocks on the pipe)."""
+    assert process.stdout is not None
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if text in line:
+            return
+    raise AssertionError(f"the driver ended before {text!r}: {''.join(seen)}")
+
+
+def _wait_for_exit(pids: list[int]) -> None:
+    """Block until each process has exited (Linux pidfds; no clock, no polling)."""
+    for pid in pids:
+        try:
+            handle = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            select.select([handle], [], [])
+        finally:
+            os.close(handle)
