@@ -8,13 +8,13 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import grpc
 import pytest
 
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
 from pulumi_snapshots.testing import FakeAwsServer
 from pulumi_snapshots.testing.control import Control
+from pulumi_snapshots.testing.environment import role_client
 from pulumi_snapshots.testing.host import ProviderHost, provider_props, urn_for
 
 REGION = "us-east-1"
@@ -33,17 +33,7 @@ def neptune_as(server: FakeAwsServer, role: str | None) -> Any:
     """A Neptune client of the caller's account, or of `role`'s (assumed through the fake STS)."""
     if role is None:
         return server.client("neptune", REGION)
-    creds = server.client("sts", REGION).assume_role(RoleArn=role, RoleSessionName="seed")[
-        "Credentials"
-    ]
-    return boto3.client(
-        "neptune",
-        region_name=REGION,
-        endpoint_url=server.endpoint,
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    return role_client("neptune", REGION, server.endpoint, role)
 
 
 def seed(neptune: Any) -> str:

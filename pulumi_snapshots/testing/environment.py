@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["FAKE_CREDENTIALS", "fake_client", "fake_environment", "server_environment"]
+__all__ = [
+    "FAKE_CREDENTIALS",
+    "fake_client",
+    "fake_environment",
+    "role_client",
+    "server_environment",
+]
 
 #: Credentials the fake accepts; set for clients while a fake is active.
 FAKE_CREDENTIALS = {
@@ -18,17 +24,33 @@ FAKE_CREDENTIALS = {
 }
 
 
-def fake_client(service: str, region: str, endpoint_url: str) -> Any:
-    """A boto3 client of `service` in `region` for the fake AWS server at `endpoint_url`."""
+def fake_client(
+    service: str, region: str, endpoint_url: str, credentials: Mapping[str, str] | None = None
+) -> Any:
+    """A boto3 client of `service` in `region` for the fake AWS server at `endpoint_url`, with
+    the fake's credentials or `credentials` (the `Credentials` of an STS answer)."""
     import boto3
 
+    creds = credentials or {
+        "AccessKeyId": FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "SecretAccessKey": FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    }
     return boto3.client(
         service,  # type: ignore[call-overload]
         region_name=region,
         endpoint_url=endpoint_url,
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds.get("SessionToken"),
     )
+
+
+def role_client(service: str, region: str, endpoint_url: str, role_arn: str) -> Any:
+    """A boto3 client of `service` acting in `role_arn`'s account, assumed through the fake's
+    STS (which keeps each account's data apart)."""
+    sts = fake_client("sts", region, endpoint_url)
+    creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="seed")["Credentials"]
+    return fake_client(service, region, endpoint_url, creds)
 
 
 def server_environment(endpoint_url: str, **extra: str) -> dict[str, str]:

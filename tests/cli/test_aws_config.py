@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from pulumi import automation as auto
 
 from pulumi_snapshots import NeptuneClusterSnapshotCopy
 from pulumi_snapshots.testing.cli import CliStack
+from pulumi_snapshots.testing.environment import role_client
 from pulumi_snapshots.testing.server import FakeAwsServer
 
 REGION = "eu-west-1"
@@ -27,16 +27,7 @@ def program() -> None:
 
 
 def neptune_in_role(fake: FakeAwsServer) -> Any:
-    sts = fake.client("sts", REGION)
-    creds = sts.assume_role(RoleArn=ROLE, RoleSessionName="seed")["Credentials"]
-    return boto3.client(
-        "neptune",
-        region_name=REGION,
-        endpoint_url=fake.endpoint,
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    return role_client("neptune", REGION, fake.endpoint, ROLE)
 
 
 def test_region_profile_assume_roles_and_default_tags(
