@@ -3,7 +3,7 @@ snapshots that Pulumi creates, waits for, refreshes, tags and deletes."""
 
 from pulumi_snapshots.ec2 import Ec2MultiVolumeSnapshot, Ec2MultiVolumeSnapshotArgs
 from pulumi_snapshots.elasticache import ElastiCacheSnapshotCopy, ElastiCacheSnapshotCopyArgs
-from pulumi_snapshots.engine.errors import SnapshotError
+from pulumi_snapshots.errors import SnapshotError
 from pulumi_snapshots.lightsail import (
     LightsailDatabaseSnapshot,
     LightsailDatabaseSnapshotArgs,

@@ -12,10 +12,10 @@ import pulumi
 from pydantic import Field, field_validator
 
 from pulumi_snapshots.engine import Context, Inputs, Live, ResourceSpec, SnapshotResource, TagApi
-from pulumi_snapshots.engine.errors import SnapshotError
 from pulumi_snapshots.engine.marks import MARK_KEY, Mark
 from pulumi_snapshots.engine.spec import iso
 from pulumi_snapshots.engine.validation import TagRules
+from pulumi_snapshots.errors import SnapshotError
 
 INSTANCE_ID = re.compile(r"^i-([0-9a-f]{8}|[0-9a-f]{17})$")
 VOLUME_ID = re.compile(r"^vol-([0-9a-f]{8}|[0-9a-f]{17})$")

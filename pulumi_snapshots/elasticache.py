@@ -24,8 +24,8 @@ from pulumi_snapshots.engine import (
     TagApi,
     TagRules,
 )
-from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError
 from pulumi_snapshots.engine.provider import VISIBILITY_GRACE_SECONDS
+from pulumi_snapshots.errors import AwsCallError, SnapshotError
 
 
 @dataclass(frozen=True)

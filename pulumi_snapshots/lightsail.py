@@ -25,8 +25,8 @@ from pulumi_snapshots.engine import (
     TagApi,
     TagRules,
 )
-from pulumi_snapshots.engine.errors import AwsCallError, SnapshotFailed
 from pulumi_snapshots.engine.spec import iso
+from pulumi_snapshots.errors import AwsCallError, SnapshotFailed
 
 NOT_FOUND = frozenset({"NotFoundException"})
 """Lightsail's error code for a missing resource (its body's `code` says `DoesNotExist`)."""

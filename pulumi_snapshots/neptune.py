@@ -21,9 +21,9 @@ from pulumi_snapshots.engine import (
     TagApi,
     TagRules,
 )
-from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError
 from pulumi_snapshots.engine.spec import iso
 from pulumi_snapshots.engine.validation import REGION_PATTERN, name_pattern_check
+from pulumi_snapshots.errors import AwsCallError, SnapshotError
 
 ARN_PATTERN = re.compile(
     r"^arn:aws[a-z-]*:rds:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):cluster-snapshot:(?P<name>.+)$"

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from pulumi_snapshots.engine import aws
+from pulumi_snapshots import aws
 from pulumi_snapshots.engine.polling import reset_pollers
 from pulumi_snapshots.engine.waiter import POLL_ENV
 from pulumi_snapshots.testing import FakeAwsServer

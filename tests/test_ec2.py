@@ -11,13 +11,12 @@ from moto.ec2.models import ec2_backends
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_snapshots import Ec2MultiVolumeSnapshot, ec2
+from pulumi_snapshots import Ec2MultiVolumeSnapshot, aws, ec2
 from pulumi_snapshots.ec2 import SPEC
-from pulumi_snapshots.engine import aws
-from pulumi_snapshots.engine.errors import SnapshotError, SnapshotFailed
 from pulumi_snapshots.engine.marks import MARK_KEY, without_mark
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
 from pulumi_snapshots.engine.spec import Context
+from pulumi_snapshots.errors import SnapshotError, SnapshotFailed
 from pulumi_snapshots.testing import fake_aws
 from pulumi_snapshots.testing.control import Control
 

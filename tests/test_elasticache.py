@@ -14,11 +14,11 @@ from pulumi.dynamic.config import Config
 
 from pulumi_snapshots import elasticache
 from pulumi_snapshots.elasticache import SPEC
-from pulumi_snapshots.engine.errors import AwsCallError, SnapshotFailed, WaitTimeout
 from pulumi_snapshots.engine.marks import MARK_KEY, without_mark
 from pulumi_snapshots.engine.provider import AUTONAMED_KEY, NAME_KEY, SnapshotProvider
 from pulumi_snapshots.engine.spec import Context
 from pulumi_snapshots.engine.validation import UNKNOWN
+from pulumi_snapshots.errors import AwsCallError, SnapshotFailed, WaitTimeout
 from pulumi_snapshots.testing import fake_aws
 from pulumi_snapshots.testing.control import Control
 

@@ -13,10 +13,10 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_snapshots import lightsail
-from pulumi_snapshots.engine.errors import SnapshotFailed, WaitTimeout
 from pulumi_snapshots.engine.marks import MARK_KEY, Mark, without_mark
 from pulumi_snapshots.engine.provider import NAME_KEY, SnapshotProvider
 from pulumi_snapshots.engine.spec import Context
+from pulumi_snapshots.errors import SnapshotFailed, WaitTimeout
 from pulumi_snapshots.testing import fake_aws
 from pulumi_snapshots.testing.control import Control
 from pulumi_snapshots.testing.lightsail.models import lightsail_backends

@@ -12,11 +12,11 @@ from moto.rds.models import RDSBackend, rds_backends
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_snapshots.engine import aws
-from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
+from pulumi_snapshots import aws
 from pulumi_snapshots.engine.marks import MARK_KEY, Mark, without_mark
 from pulumi_snapshots.engine.provider import AUTONAMED_KEY, NAME_KEY, SnapshotProvider
 from pulumi_snapshots.engine.spec import Context
+from pulumi_snapshots.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
 from pulumi_snapshots.neptune import SPEC
 from pulumi_snapshots.testing import fake_aws
 from pulumi_snapshots.testing.control import Control

@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from pulumi_snapshots.engine import aws
-from pulumi_snapshots.engine.errors import AwsCallError
+from pulumi_snapshots import aws
 from pulumi_snapshots.engine.waiter import WaitPolicy
+from pulumi_snapshots.errors import AwsCallError
 
 if TYPE_CHECKING:
     from pulumi_snapshots.engine.spec import Context, Live

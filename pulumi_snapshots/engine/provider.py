@@ -23,15 +23,16 @@ from pulumi.dynamic import (
 )
 from pulumi.output import UNKNOWN as UNKNOWN_VALUE
 
-from pulumi_snapshots.engine import aws, awsconfig, entry
-from pulumi_snapshots.engine.awsconfig import AwsSettings
-from pulumi_snapshots.engine.defaulttags import (
+from pulumi_snapshots import aws
+from pulumi_snapshots.aws.config import AwsSettings
+from pulumi_snapshots.aws.identity import resolve_identity
+from pulumi_snapshots.aws.tags import (
     desired_tags,
     ignored_keys,
     tag_changes,
     visible_tags,
 )
-from pulumi_snapshots.engine.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
+from pulumi_snapshots.engine import entry
 from pulumi_snapshots.engine.hostpool import (
     report_changed_keys,
     send_changed_keys,
@@ -39,7 +40,6 @@ from pulumi_snapshots.engine.hostpool import (
     watch_engine,
     widen_provider_host,
 )
-from pulumi_snapshots.engine.identity import resolve_identity
 from pulumi_snapshots.engine.marks import MARK_KEY, Mark, without_mark
 from pulumi_snapshots.engine.polling import Unread, shared_poller
 from pulumi_snapshots.engine.spec import Context, Live, ResourceSpec
@@ -50,6 +50,7 @@ from pulumi_snapshots.engine.validation import (
     known_part,
 )
 from pulumi_snapshots.engine.waiter import Observation, Target, WaitPolicy, wait_for
+from pulumi_snapshots.errors import AwsCallError, SnapshotError, SnapshotFailed, WaitTimeout
 
 NAME_KEY = "__name"
 """Input carrying the Pulumi resource name, for autonaming."""
@@ -142,16 +143,16 @@ class SnapshotProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         """Read the stack's `aws:*` config as pulumi-aws does (a malformed or unknown key fails
         here, naming it); inside the provider host, widen its thread pool."""
-        settings = awsconfig.parse_config(awsconfig.config_values(req.config))
+        settings = aws.config.parse_config(aws.config.config_values(req.config))
         # Only a handle: the settings hold secrets and stay in this process.
-        self.aws_settings = awsconfig.remember(settings)
+        self.aws_settings = aws.config.remember(settings)
         widen_provider_host()
         watch_engine()
         shorten_host_errors((SnapshotError,))
         send_changed_keys()
 
     def _settings(self) -> AwsSettings:
-        return awsconfig.recall(getattr(self, "aws_settings", None))
+        return aws.config.recall(getattr(self, "aws_settings", None))
 
     def _default_region(self, identity: Any = None) -> str | None:
         return aws.default_region(self._settings(), identity)
@@ -823,7 +824,7 @@ class SnapshotProvider(ResourceProvider):
                 continue
             outs[key] = value
         outs["region"] = ctx.region
-        tags = visible_tags(ctx.settings or awsconfig.recall(None), live.tags)
+        tags = visible_tags(ctx.settings or aws.config.recall(None), live.tags)
         outs["tags"] = (
             without_mark(tags)
             if declared_tags is None

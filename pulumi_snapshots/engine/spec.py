@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from pulumi_snapshots.engine import aws
-from pulumi_snapshots.engine.awsconfig import AwsSettings
-from pulumi_snapshots.engine.identity import Identity
+from pulumi_snapshots import aws
+from pulumi_snapshots.aws.config import AwsSettings
+from pulumi_snapshots.aws.identity import Identity
 from pulumi_snapshots.engine.naming import NameRule
 from pulumi_snapshots.engine.validation import Inputs
 from pulumi_snapshots.engine.waiter import WaitPolicy

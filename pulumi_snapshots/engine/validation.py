@@ -23,9 +23,9 @@ from pydantic import (
     field_validator,
 )
 
-from pulumi_snapshots.engine.forms import FALSE_WORDS, TRUE_WORDS
-from pulumi_snapshots.engine.forms import REGION_PATTERN as REGION_PATTERN
-from pulumi_snapshots.engine.identity import IdentityInput
+from pulumi_snapshots.aws.forms import FALSE_WORDS, TRUE_WORDS
+from pulumi_snapshots.aws.forms import REGION_PATTERN as REGION_PATTERN
+from pulumi_snapshots.aws.identity import IdentityInput
 from pulumi_snapshots.engine.marks import MARK_KEY, RESERVED_PREFIX
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"

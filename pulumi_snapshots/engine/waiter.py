@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from pulumi_snapshots.engine.errors import WaitTimeout
+from pulumi_snapshots.errors import WaitTimeout
 
 POLL_ENV = "PULUMI_SNAPSHOTS_POLL_SECONDS"
 """Overrides the poll interval (fixed, no backoff): for fake AWS endpoints and demos."""

@@ -269,7 +269,7 @@ def _rpc_cause(exc: grpc.RpcError) -> str:
     if not lines:
         return "no details"
     last = lines[-1]
-    # "pulumi_snapshots.engine.errors.AwsCallError: message" -> "AwsCallError: message"
+    # "pulumi_snapshots.errors.AwsCallError: message" -> "AwsCallError: message"
     head, sep, rest = last.partition(": ")
     if sep and "." in head and " " not in head:
         return f"{head.rsplit('.', 1)[-1]}: {rest}"

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from pulumi_snapshots.engine.errors import AwsCallError
 from pulumi_snapshots.engine.polling import UNREAD, SharedPoller
 from pulumi_snapshots.engine.spec import Live
 from pulumi_snapshots.engine.waiter import POLL_ENV, WaitPolicy
+from pulumi_snapshots.errors import AwsCallError
 
 
 def live(id_: str) -> Live:

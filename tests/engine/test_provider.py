@@ -13,14 +13,14 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
 from pulumi_snapshots.engine import Context, Inputs, Live, NameRule, ResourceSpec, TagApi
-from pulumi_snapshots.engine.errors import (
+from pulumi_snapshots.engine.marks import MARK_KEY, Mark
+from pulumi_snapshots.engine.provider import SnapshotProvider, _report, _specs
+from pulumi_snapshots.errors import (
     AwsCallError,
     SnapshotError,
     SnapshotFailed,
     WaitTimeout,
 )
-from pulumi_snapshots.engine.marks import MARK_KEY, Mark
-from pulumi_snapshots.engine.provider import SnapshotProvider, _report, _specs
 
 planned: dict[str, list[str]] = {}
 """name -> the states a snapshot made by create will report, one per read (the last repeats)."""

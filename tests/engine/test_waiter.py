@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_snapshots.engine.errors import WaitTimeout
 from pulumi_snapshots.engine.waiter import POLL_ENV, Observation, Target, WaitPolicy, wait_for
+from pulumi_snapshots.errors import WaitTimeout
 
 TARGET = Target(frozenset({"available"}), frozenset({"failed"}))
 

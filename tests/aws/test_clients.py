@@ -7,8 +7,8 @@ from typing import Any
 import botocore.exceptions
 import pytest
 
-from pulumi_snapshots.engine import aws
-from pulumi_snapshots.engine.errors import AwsCallError
+from pulumi_snapshots.aws import clients as aws
+from pulumi_snapshots.errors import AwsCallError
 
 
 class Api:

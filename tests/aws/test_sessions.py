@@ -16,10 +16,10 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.sts.responses import TokenResponse
 
-from pulumi_snapshots.engine import sessions
-from pulumi_snapshots.engine.awsconfig import AwsSettings, parse_config
-from pulumi_snapshots.engine.errors import SnapshotError
-from pulumi_snapshots.engine.identity import resolve_identity
+from pulumi_snapshots.aws import sessions
+from pulumi_snapshots.aws.config import AwsSettings, parse_config
+from pulumi_snapshots.aws.identity import resolve_identity
+from pulumi_snapshots.errors import SnapshotError
 from pulumi_snapshots.testing.control import LocalControl
 
 REGION = "us-east-1"

@@ -10,10 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_snapshots.engine import accounts, awsconfig, sessions
-from pulumi_snapshots.engine.awsconfig import AwsSettings
-from pulumi_snapshots.engine.errors import CONNECTION_ERROR, THROTTLING_CODES, AwsCallError
-from pulumi_snapshots.engine.identity import Identity, resolve_identity
+from pulumi_snapshots.aws import accounts, config, sessions
+from pulumi_snapshots.aws.config import AwsSettings
+from pulumi_snapshots.aws.identity import Identity, resolve_identity
+from pulumi_snapshots.errors import CONNECTION_ERROR, THROTTLING_CODES, AwsCallError
 
 # boto3 is imported where clients are made: a Pulumi program only declares resources and never
 # calls AWS itself, so it should not pay for importing boto3.
@@ -31,7 +31,7 @@ def identify(
 ) -> tuple[AwsSettings, Identity]:
     """The settings and identity to act with: those given, else no stack configuration and
     the identity of the AWS default chain."""
-    found = settings if settings is not None else awsconfig.recall(None)
+    found = settings if settings is not None else config.recall(None)
     return found, identity if identity is not None else resolve_identity(found)
 
 

@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from pulumi_snapshots.engine.errors import SnapshotError
-from pulumi_snapshots.engine.identity import Identity
+from pulumi_snapshots.aws.identity import Identity
+from pulumi_snapshots.errors import SnapshotError
 
 
 class AccountNotAllowed(SnapshotError):

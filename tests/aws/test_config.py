@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config
 
-from pulumi_snapshots.engine import awsconfig
-from pulumi_snapshots.engine.awsconfig import (
+from pulumi_snapshots.aws import config as awsconfig
+from pulumi_snapshots.aws.config import (
     KEYS,
     AssumeRole,
     AwsSettings,

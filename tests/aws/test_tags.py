@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from pulumi_snapshots.engine.awsconfig import AwsSettings, parse_config
-from pulumi_snapshots.engine.defaulttags import (
+from pulumi_snapshots.aws.config import AwsSettings, parse_config
+from pulumi_snapshots.aws.tags import (
     desired_tags,
     ignored_keys,
     is_ignored,

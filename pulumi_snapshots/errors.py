@@ -1,4 +1,5 @@
-"""Errors raised by the lifecycle engine."""
+"""The errors of every layer: AWS access raises AwsCallError, the lifecycle SnapshotFailed and
+WaitTimeout; all are SnapshotErrors."""
 
 from __future__ import annotations
 

@@ -20,8 +20,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from pulumi_snapshots.engine import awsconfig, stsrules
-from pulumi_snapshots.engine.awsconfig import AssumeRole, AwsSettings, WebIdentity
+from pulumi_snapshots.aws import config, stsrules
+from pulumi_snapshots.aws.config import AssumeRole, AwsSettings, WebIdentity
 
 T = TypeVar("T")
 
@@ -340,4 +340,4 @@ def resolve_identity(
 def environment_fingerprint(environ: Mapping[str, str]) -> str:
     """A per-process fingerprint of the variables that shape credentials and clients."""
     names = sorted(n for n in environ if n in ENVIRONMENT_NAMES or n.startswith("AWS_ENDPOINT_URL"))
-    return awsconfig.fingerprint(*(f"{n}={environ[n]}" for n in names))
+    return config.fingerprint(*(f"{n}={environ[n]}" for n in names))

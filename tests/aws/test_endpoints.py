@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from pulumi_snapshots.engine import sessions
-from pulumi_snapshots.engine.awsconfig import parse_config
-from pulumi_snapshots.engine.identity import resolve_identity
+from pulumi_snapshots.aws import sessions
+from pulumi_snapshots.aws.config import parse_config
+from pulumi_snapshots.aws.identity import resolve_identity
 from pulumi_snapshots.testing import FakeAwsServer
 from pulumi_snapshots.testing.control import Control
 

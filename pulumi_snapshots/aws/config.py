@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn
 from urllib.parse import urlsplit
 
-from pulumi_snapshots.engine.errors import SnapshotError
-from pulumi_snapshots.engine.forms import FALSE_WORDS, REGION_PATTERN, TRUE_WORDS
-from pulumi_snapshots.engine.stsrules import (
+from pulumi_snapshots.aws.forms import FALSE_WORDS, REGION_PATTERN, TRUE_WORDS
+from pulumi_snapshots.aws.stsrules import (
     account_id_problem,
     chain_problems,
     duration_problem,
@@ -41,6 +40,7 @@ from pulumi_snapshots.engine.stsrules import (
     session_name_problem,
     session_tag_problems,
 )
+from pulumi_snapshots.errors import SnapshotError
 
 NAMESPACE = "aws:"
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from pulumi_snapshots.engine import accounts, sessions
-from pulumi_snapshots.engine.accounts import AccountNotAllowed, check_account
-from pulumi_snapshots.engine.awsconfig import AwsSettings, parse_config
-from pulumi_snapshots.engine.errors import SnapshotError
-from pulumi_snapshots.engine.identity import Identity, resolve_identity
+from pulumi_snapshots.aws import accounts, sessions
+from pulumi_snapshots.aws.accounts import AccountNotAllowed, check_account
+from pulumi_snapshots.aws.config import AwsSettings, parse_config
+from pulumi_snapshots.aws.identity import Identity, resolve_identity
+from pulumi_snapshots.errors import SnapshotError
 from pulumi_snapshots.testing.control import LocalControl
 
 REGION = "us-east-1"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-from pulumi_snapshots.engine.awsconfig import AwsSettings
+from pulumi_snapshots.aws.config import AwsSettings
 
 V = TypeVar("V")
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from pulumi_snapshots.engine.awsconfig import AssumeRole, AwsSettings, parse_config
-from pulumi_snapshots.engine.identity import IdentityInput, resolve_identity
+from pulumi_snapshots.aws.config import AssumeRole, AwsSettings, parse_config
+from pulumi_snapshots.aws.identity import IdentityInput, resolve_identity
 from pulumi_snapshots.engine.validation import Inputs, check_inputs
 
 ROLE_A = "arn:aws:iam::111111111111:role/deploy"

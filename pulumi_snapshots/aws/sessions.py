@@ -34,9 +34,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from pulumi_snapshots.engine.awsconfig import AssumeRole, AwsSettings, ConfigError, WebIdentity
-from pulumi_snapshots.engine.errors import SnapshotError
-from pulumi_snapshots.engine.identity import Identity, IdentityInput, identity_input
+from pulumi_snapshots.aws.config import AssumeRole, AwsSettings, ConfigError, WebIdentity
+from pulumi_snapshots.aws.identity import Identity, IdentityInput, identity_input
+from pulumi_snapshots.errors import SnapshotError
 
 # boto3 and botocore are imported where sessions are made: a Pulumi program only declares
 # resources and never calls AWS itself.
