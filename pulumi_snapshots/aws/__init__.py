@@ -12,7 +12,7 @@ chosen, and how its calls are made.
 This package knows nothing of the lifecycle (`pulumi_snapshots.engine`), which imports it.
 """
 
-from pulumi_snapshots.aws import config
+from pulumi_snapshots.aws import config, context
 from pulumi_snapshots.aws.clients import (
     Patience,
     call,
@@ -35,6 +35,7 @@ __all__ = [
     "clear_clients",
     "client",
     "config",
+    "context",
     "default_region",
     "forget_client",
     "identify",

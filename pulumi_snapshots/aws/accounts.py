@@ -1,4 +1,4 @@
-"""The account check made before an identity's first change: one STS GetCallerIdentity per
+"""The account check made before an identity's first call: one STS GetCallerIdentity per
 identity, cached, against `aws:allowedAccountIds` / `aws:forbiddenAccountIds` (or the
 resource's own lists).
 

@@ -20,7 +20,10 @@ from pulumi_snapshots.errors import CONNECTION_ERROR, THROTTLING_CODES, AwsCallE
 
 USER_AGENT = "pulumi-snapshots/0.1.0"
 MAX_ATTEMPTS = 10
-"""botocore retries after the first attempt, unless the stack or the environment says."""
+"""botocore retries after the first attempt, unless `aws:maxRetries`, `AWS_MAX_ATTEMPTS` or the
+profile's `max_attempts` says. pulumi-aws makes up to 25 attempts; here a throttled create or
+delete keeps trying past botocore's retries anyway (`Patience`), so 11 attempts bound only the
+reads, whose next poll round tries again."""
 
 _clients: dict[tuple[str, str, Identity], Any] = {}
 _lock = threading.Lock()
@@ -56,8 +59,8 @@ def client(
     with _lock:
         cached = _clients.get(key)
         if cached is None:
-            # Throttling and transient errors are retried by botocore itself ("standard" mode
-            # unless the stack or the environment says otherwise).
+            # Throttling and transient errors are retried by botocore itself: in adaptive mode
+            # (`sessions.DEFAULT_RETRY_MODE`) unless the stack or the environment says otherwise.
             cached = sessions.client(
                 settings,
                 identity,
@@ -96,7 +99,7 @@ def default_region(settings: AwsSettings | None = None, override: Any = None) ->
 
 
 def check_account(settings: AwsSettings, identity: Identity, region: str) -> None:
-    """Before an identity's first change: its account must be one the configuration allows
+    """Before an identity's first call: its account must be one the configuration allows
     (one STS GetCallerIdentity per identity, cached)."""
     accounts.check_account(
         identity, region, lambda service, where: client(service, where, settings, identity)
@@ -148,6 +151,9 @@ def call_service(
     keeps trying until its deadline.
     """
     settings, identity = identify(settings, identity)
+    # Every call depends on the account: a read in the wrong account would find nothing, and a
+    # refresh would drop what it did not find. One STS call per identity, then cached.
+    check_account(settings, identity, region)
     refreshed = False
     attempt = 0
     while True:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn
 from urllib.parse import urlsplit
 
+from pulumi_snapshots.aws.endpointnames import PULUMI_AWS_ENDPOINTS
 from pulumi_snapshots.aws.forms import FALSE_WORDS, REGION_PATTERN, TRUE_WORDS
 from pulumi_snapshots.aws.stsrules import (
     account_id_problem,
@@ -58,9 +59,15 @@ ENDPOINT_SERVICES: Mapping[str, tuple[str, ...]] = {
     "rds": ("neptune",),
     "s3": ("s3", "s3api"),
     "sts": ("sts",),
+    # Credential calls: SSO profiles get their role credentials from `sso`; IAM is named for
+    # the clients of the same identity that other tools make.
+    "sso": ("sso",),
+    "iam": ("iam",),
 }
 """botocore service name -> the `aws:endpoints` keys that set its endpoint, first wins. Neptune
 speaks the RDS API, but pulumi-aws reads its endpoint from `neptune`, not `rds`."""
+
+USED_ENDPOINT_NAMES = frozenset(name for names in ENDPOINT_SERVICES.values() for name in names)
 
 
 class ConfigError(SnapshotError):
@@ -230,6 +237,10 @@ class AwsSettings:
     s3_use_path_style: bool = False
     s3_us_east_1_regional_endpoint: Literal["legacy", "regional"] | None = None
     user_agents: tuple[str, ...] = ()
+    skip_region_validation: bool = True
+    """As in pulumi-aws, true unless set: false checks regions against botocore's partitions."""
+    token_bucket_capacity: int | None = None
+    """The retry quota of each client (botocore's default is 500, as the Go SDK's)."""
 
     def endpoint(self, service: str) -> str | None:
         """The configured endpoint URL of a botocore service, if any."""
@@ -268,6 +279,34 @@ def recall(handle: str | None) -> AwsSettings:
             "called on this provider"
         )
     return settings
+
+
+_readings: dict[str, ConfigReading] = {}
+
+
+def remember_reading(reading: ConfigReading) -> str:
+    """Keep a configure's reading for this process; returns the handle `recall_reading` takes."""
+    handle = fingerprint(
+        _canonical(reading.settings), *(p.message for p in reading.problems), *reading.warnings
+    )
+    remember(reading.settings)
+    with _registry_lock:
+        _readings[handle] = reading
+    return handle
+
+
+def recall_reading(handle: str | None) -> ConfigReading:
+    """The reading behind a handle; no handle means no stack configuration."""
+    if handle is None:
+        return ConfigReading(EMPTY)
+    with _registry_lock:
+        found = _readings.get(handle)
+    if found is None:
+        raise ConfigError(
+            "the stack's aws:* configuration is not known in this process: configure was not "
+            "called on this provider"
+        )
+    return found
 
 
 def config_values(config: Any) -> dict[str, Any]:
@@ -324,10 +363,12 @@ KEYS: Mapping[str, KeyInfo] = {
         "supported", "Token or token file; re-read at each refresh."
     ),
     "aws:allowedAccountIds": KeyInfo(
-        "supported", "Checked with STS GetCallerIdentity before the first change."
+        "supported",
+        "Checked with STS GetCallerIdentity (once per identity) before any call, reads included.",
     ),
     "aws:forbiddenAccountIds": KeyInfo(
-        "supported", "Checked with STS GetCallerIdentity before the first change."
+        "supported",
+        "Checked with STS GetCallerIdentity (once per identity) before any call, reads included.",
     ),
     "aws:defaultTags": KeyInfo("supported", "Merged under each resource's own tags."),
     "aws:ignoreTags": KeyInfo(
@@ -335,8 +376,9 @@ KEYS: Mapping[str, KeyInfo] = {
     ),
     "aws:endpoints": KeyInfo(
         "supported",
-        "Keys `ec2`, `lightsail`, `elasticache`, `neptune`, `s3` (or `s3api`) and `sts` are "
-        "used; the others name services this provider never calls.",
+        "Keys `ec2`, `lightsail`, `elasticache`, `neptune`, `s3` (or `s3api`), `sts` and `sso` "
+        "are used; the others name services this provider never calls. A name pulumi-aws does "
+        "not know is refused.",
     ),
     "aws:maxRetries": KeyInfo("supported", "Total attempts of each call, as in pulumi-aws."),
     "aws:retryMode": KeyInfo("supported", "`standard` or `adaptive`."),
@@ -356,9 +398,9 @@ KEYS: Mapping[str, KeyInfo] = {
         "This provider asks for the account only to check credentials and account lists.",
     ),
     "aws:skipRegionValidation": KeyInfo(
-        "not applicable",
-        "Regions are checked only for their form (`us-east-1`), as the `region` input is: "
-        "there is no fixed list to skip.",
+        "supported",
+        "True unless set, as in pulumi-aws: regions are checked only for their form. False "
+        "also checks them against the regions of botocore's partitions.",
     ),
     "aws:skipMetadataApiCheck": KeyInfo(
         "supported", "True leaves the instance metadata service out of the credential chain."
@@ -370,10 +412,12 @@ KEYS: Mapping[str, KeyInfo] = {
     "aws:s3UsePathStyle": KeyInfo("supported", "For ElastiCache exports to S3."),
     "aws:s3UsEast1RegionalEndpoint": KeyInfo("supported", "`legacy` or `regional`."),
     "aws:tokenBucketRateLimiterCapacity": KeyInfo(
-        "not applicable", "botocore's retry quota is fixed (500 per client) and cannot be set."
+        "supported", "The retry quota of each client (500 unless set, as in the Go SDK)."
     ),
     "aws:tagPolicyCompliance": KeyInfo(
-        "not yet", "Only `disabled` is accepted: tag policies are not checked yet."
+        "not yet",
+        "Only `disabled` is accepted (also from `TF_AWS_TAG_POLICY_COMPLIANCE`): tag policies "
+        "are not checked yet. Another value fails check and create, never a refresh or destroy.",
     ),
     "aws:userAgents": KeyInfo("supported", "Appended to the User-Agent."),
 }
@@ -655,11 +699,26 @@ _WEB_FIELDS = (
 )
 
 
-def _web_identity(key: str, value: Any) -> WebIdentity | None:
+WEB_IDENTITY_ENV = {
+    "roleArn": "AWS_ROLE_ARN",
+    "webIdentityTokenFile": "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "sessionName": "AWS_ROLE_SESSION_NAME",
+}
+"""What an `aws:assumeRoleWithWebIdentity` that leaves a field out takes from the environment,
+as pulumi-aws does (aws-sdk-go-base): CI systems and EKS set these variables."""
+
+
+def _web_identity(key: str, value: Any, environ: Mapping[str, str]) -> WebIdentity | None:
     obj = _object(key, _decoded(key, value))
     if not obj:
         return None
     _known_fields(key, obj, _WEB_FIELDS)
+    obj = dict(obj)
+    for name, variable in WEB_IDENTITY_ENV.items():
+        if name == "webIdentityTokenFile" and _optional(obj, "webIdentityToken") is not None:
+            continue
+        if _optional(obj, name) is None and environ.get(variable):
+            obj[name] = environ[variable]
     arn = _role_arn(key, obj)
     token = _optional(obj, "webIdentityToken")
     token_file = _optional(obj, "webIdentityTokenFile")
@@ -709,18 +768,21 @@ def _ignore_tags(
     return tuple(dict.fromkeys(keys)), tuple(dict.fromkeys(prefixes))
 
 
-def _endpoints(key: str, value: Any) -> tuple[tuple[str, str], ...]:
+def _endpoint_names(key: str, value: Any) -> dict[str, str]:
+    """Every service name of `aws:endpoints` that sets a URL, and its URL."""
     items = _list(key, _decoded(key, value))
     found: dict[str, str] = {}
     for i, item in enumerate(items, 1):
         where = f"{key}: item {i}"
         for name, url in _object(where, item).items():
-            if not re.fullmatch(r"[a-z][a-z0-9]*", name):
-                _fail(where, f"{name!r} is not a service key such as 'neptune'")
             if url in (None, ""):
                 continue
             # As pulumi-aws does, the first element that sets a service wins.
             found.setdefault(name, _url(f"{where}: {name}", url))
+    return found
+
+
+def _chosen_endpoints(found: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     chosen: dict[str, str] = {}
     for service, names in ENDPOINT_SERVICES.items():
         for name in names:
@@ -733,28 +795,107 @@ def _endpoints(key: str, value: Any) -> tuple[tuple[str, str], ...]:
 # -- parse_config ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One bad `aws:*` value: `message` starts with the key."""
+
+    key: str
+    message: str
+    blocks_reads: bool
+    """Whether acting without the value could act as another identity or at another endpoint,
+    so that a read or delete must not go ahead either."""
+
+
+@dataclass(frozen=True)
+class ConfigReading:
+    """What `read_config` made of the stack config: the settings of every key that parsed,
+    the problems of those that did not, and warnings that never fail anything."""
+
+    settings: AwsSettings
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def failure(self, changing: bool) -> ConfigError | None:
+        """The error to raise before a check, create or update (`changing`), or before a read
+        or delete, which only problems that `blocks_reads` stop: nothing a stack already has
+        is kept from being refreshed or destroyed by a check that only a new create needs."""
+        problems = [p.message for p in self.problems if changing or p.blocks_reads]
+        if not problems:
+            return None
+        return ConfigError("invalid AWS stack configuration:\n  " + "\n  ".join(problems))
+
+
+ACTING_KEYS = frozenset(
+    {
+        "aws:profile",
+        "aws:sharedConfigFiles",
+        "aws:sharedCredentialsFiles",
+        "aws:accessKey",
+        "aws:secretKey",
+        "aws:token",
+        "aws:assumeRoles",
+        "aws:assumeRole",
+        "aws:assumeRoleWithWebIdentity",
+        "aws:allowedAccountIds",
+        "aws:forbiddenAccountIds",
+        "aws:endpoints",
+        "aws:stsRegion",
+        "aws:skipMetadataApiCheck",
+        "aws:ec2MetadataServiceEndpoint",
+        "aws:ec2MetadataServiceEndpointMode",
+    }
+)
+"""Keys that choose who calls AWS, where, and in which account: a read or delete without a
+bad one could look in another account and take a snapshot that is there for gone."""
+
+TAG_POLICY_ENV = "TF_AWS_TAG_POLICY_COMPLIANCE"
+"""Read when `aws:tagPolicyCompliance` is not set, as pulumi-aws does."""
+
+
 def parse_config(
     config: Mapping[str, Any], environ: Mapping[str, str] | None = None
 ) -> AwsSettings:
-    """Read the `aws:*` keys of the stack config (as configure receives them) into settings.
+    """The settings of `read_config`, or the `ConfigError` naming every bad key."""
+    reading = read_config(config, environ)
+    failure = reading.failure(changing=True)
+    if failure is not None:
+        raise failure
+    return reading.settings
+
+
+def read_config(
+    config: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> ConfigReading:
+    """Read the `aws:*` keys of the stack config (as configure receives them).
 
     `environ` (default: this process's environment) supplies what pulumi-aws also reads from
-    the environment at this stage: `TF_AWS_DEFAULT_TAGS_<key>` and the `TF_AWS_IGNORE_TAGS_*`
-    lists. Raises `ConfigError` naming every bad key; no value of a secret is ever in it.
+    the environment at this stage: `TF_AWS_DEFAULT_TAGS_<key>`, the `TF_AWS_IGNORE_TAGS_*`
+    lists and `TF_AWS_TAG_POLICY_COMPLIANCE`. A key this provider does not know only warns: a
+    later pulumi-aws release may add it, and it must not fail a refresh or destroy. No value
+    of a secret is ever in a problem or a warning.
     """
     env = os.environ if environ is None else environ
     values = {k: v for k, v in config.items() if k.startswith(NAMESPACE) and v is not None}
-    problems: list[str] = []
+    if "aws:tagPolicyCompliance" not in values and env.get(TAG_POLICY_ENV):
+        values["aws:tagPolicyCompliance"] = env[TAG_POLICY_ENV]
+    problems: list[Problem] = []
+    warnings: list[str] = []
     for key in sorted(values):
         if key in KEYS:
             continue
         if key in RENAMED:
-            problems.append(f"{key} is not a pulumi-aws v7 key: {RENAMED[key]}")
+            warnings.append(f"{key} is not a pulumi-aws v7 key ({RENAMED[key]}); it is ignored")
             continue
         close = difflib.get_close_matches(key, list(KEYS), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
-        problems.append(f"{key} is not a configuration key of pulumi-aws{hint}")
+        warnings.append(
+            f"{key} is not a configuration key of pulumi-aws that this provider knows{hint}; "
+            "it is ignored"
+        )
     fields: dict[str, Any] = {}
+
+    def problem(key: str, message: str, blocks: bool | None = None) -> None:
+        problems.append(Problem(key, message, key in ACTING_KEYS if blocks is None else blocks))
 
     def read(key: str, target: str, parse: Callable[[str, Any], Any]) -> None:
         if key not in values:
@@ -762,7 +903,7 @@ def parse_config(
         try:
             fields[target] = parse(key, values[key])
         except _Invalid as exc:
-            problems.append(str(exc))
+            problem(key, str(exc))
 
     read("aws:region", "region", _region)
     read("aws:profile", "profile", _nonempty_string)
@@ -770,10 +911,10 @@ def parse_config(
     read("aws:sharedCredentialsFiles", "shared_credentials_file", _one_file)
     read("aws:assumeRoles", "assume_roles", _assume_roles)
     read("aws:assumeRole", "_assume_role", lambda k, v: (_role(k, _decoded(k, v)),))
-    read("aws:assumeRoleWithWebIdentity", "web_identity", _web_identity)
+    read("aws:assumeRoleWithWebIdentity", "web_identity", lambda k, v: _web_identity(k, v, env))
     read("aws:allowedAccountIds", "allowed_account_ids", _account_ids)
     read("aws:forbiddenAccountIds", "forbidden_account_ids", _account_ids)
-    read("aws:endpoints", "endpoints", _endpoints)
+    read("aws:endpoints", "_endpoint_names", _endpoint_names)
     read("aws:maxRetries", "max_retries", _max_retries)
     read("aws:retryMode", "retry_mode", lambda k, v: _choice(k, v, ("standard", "adaptive")))
     read("aws:stsRegion", "sts_region", _region)
@@ -784,7 +925,7 @@ def parse_config(
     read("aws:noProxy", "no_proxy", _string)
     read("aws:skipCredentialsValidation", "skip_credentials_validation", _bool)
     read("aws:skipRequestingAccountId", "_skip_requesting_account_id", _bool)
-    read("aws:skipRegionValidation", "_skip_region_validation", _bool)
+    read("aws:skipRegionValidation", "skip_region_validation", _bool)
     read("aws:skipMetadataApiCheck", "skip_metadata_api_check", _bool)
     read("aws:ec2MetadataServiceEndpoint", "ec2_metadata_service_endpoint", _url)
     read(
@@ -800,33 +941,46 @@ def parse_config(
         "s3_us_east_1_regional_endpoint",
         lambda k, v: _choice(k, v, ("legacy", "regional")),
     )
-    read("aws:tokenBucketRateLimiterCapacity", "_token_bucket", _int)
+    read("aws:tokenBucketRateLimiterCapacity", "token_bucket_capacity", _int)
     read("aws:tagPolicyCompliance", "_tag_policy", _tag_policy)
     read("aws:userAgents", "user_agents", lambda k, v: _strings(k, _decoded(k, v)))
+    named = fields.pop("_endpoint_names", None)
+    if named is not None:
+        fields["endpoints"] = _chosen_endpoints(named)
+        for name in sorted(set(named) - PULUMI_AWS_ENDPOINTS):
+            close = difflib.get_close_matches(name, sorted(PULUMI_AWS_ENDPOINTS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            # A misspelling of a service this provider calls would send its calls to AWS
+            # itself, in whatever account the default endpoint reaches: that stops reads too.
+            ours = bool(close) and close[0] in USED_ENDPOINT_NAMES
+            problem(
+                "aws:endpoints",
+                f"aws:endpoints: {name!r} is not a service name of pulumi-aws{hint}",
+                ours,
+            )
     try:
         fields["default_tags"] = _default_tags(
             "aws:defaultTags", values.get("aws:defaultTags"), env
         )
     except _Invalid as exc:
-        problems.append(str(exc))
+        problem("aws:defaultTags", str(exc))
     try:
         keys, prefixes = _ignore_tags("aws:ignoreTags", values.get("aws:ignoreTags"), env)
         fields["ignore_tag_keys"], fields["ignore_tag_key_prefixes"] = keys, prefixes
     except _Invalid as exc:
-        problems.append(str(exc))
+        problem("aws:ignoreTags", str(exc))
     try:
         fields["static_keys"] = _static_keys(values)
     except _Invalid as exc:
-        problems.append(str(exc))
-    problems.extend(_cross_key_problems(values, fields))
-    if problems:
-        raise ConfigError("invalid AWS stack configuration:\n  " + "\n  ".join(problems))
+        problem("aws:accessKey", str(exc))
+    for message in _cross_key_problems(values, fields):
+        problem(message.split(" ", 1)[0].rstrip(":"), message, True)
     single = fields.pop("_assume_role", None)
-    if single is not None:
+    if single is not None and "assume_roles" not in fields:
         fields["assume_roles"] = single
     for private in [k for k in fields if k.startswith("_")]:
         del fields[private]
-    return AwsSettings(**fields)
+    return ConfigReading(AwsSettings(**fields), tuple(problems), tuple(warnings))
 
 
 def _nonempty_string(key: str, value: Any) -> str:

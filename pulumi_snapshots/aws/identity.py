@@ -30,7 +30,9 @@ IDENTITY_INPUT = "identity"
 
 ENVIRONMENT_NAMES = (
     "AWS_ACCESS_KEY_ID",
+    "AWS_ACCESS_KEY",
     "AWS_SECRET_ACCESS_KEY",
+    "AWS_SECRET_KEY",
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
     "AWS_CREDENTIAL_EXPIRATION",
@@ -326,7 +328,9 @@ def resolve_identity(
         web_identity=replace(web, token=None) if web is not None else None,
         web_identity_token=web.token.fingerprint if web is not None and web.token else None,
         roles=roles,
-        sts_region=settings.sts_region,
+        # STS goes to `aws:stsRegion`, else the provider's region, as in pulumi-aws; only
+        # then the region of the resource calling.
+        sts_region=settings.sts_region or settings.region,
         endpoints=settings.endpoints,
         settings=settings.handle,
         environment=environment_fingerprint(env),

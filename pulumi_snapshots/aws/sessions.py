@@ -349,14 +349,56 @@ def _use_credentials(base: Any, creds: Any) -> None:
 # -- sessions and clients --------------------------------------------------------------------
 
 
+GO_ENV_KEYS = {
+    "AWS_ACCESS_KEY_ID": ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"),
+    "AWS_SECRET_ACCESS_KEY": ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"),
+    "AWS_SESSION_TOKEN": ("AWS_SESSION_TOKEN",),
+    "AWS_SECURITY_TOKEN": ("AWS_SECURITY_TOKEN",),
+    "AWS_CREDENTIAL_EXPIRATION": ("AWS_CREDENTIAL_EXPIRATION",),
+}
+"""The environment keys as the AWS SDK for Go v2 reads them (`config/env_config.go`): the first
+name that is set and not empty wins, so `AWS_ACCESS_KEY` / `AWS_SECRET_KEY` count when the
+longer names are unset. pulumi-aws reads them so; botocore alone would not."""
+
+GO_PROFILE_NAMES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+"""The Go SDK's order; botocore's is the reverse, which would put the two providers of one
+stack in different profiles when both are set."""
+
+
+def _first_set(environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    # As the Go SDK: an empty value is no value.
+    return next((environ[n] for n in names if environ.get(n)), None)
+
+
+def env_profile(environ: Mapping[str, str] | None = None) -> str | None:
+    """The profile that the environment names, as the Go SDK reads it."""
+    return _first_set(os.environ if environ is None else environ, GO_PROFILE_NAMES)
+
+
+def _go_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    found = {name: _first_set(environ, names) for name, names in GO_ENV_KEYS.items()}
+    return {name: value for name, value in found.items() if value is not None}
+
+
 def _new_session(profile: str | None = None, *, shared_models: bool = True) -> Any:
     """A botocore session that shares the service models already loaded by the others: each
-    session would otherwise read and parse them again."""
+    session would otherwise read and parse them again.
+
+    Without an explicit `profile`, the environment's profile and keys are read as the Go SDK
+    reads them, so that this provider and pulumi-aws act as one identity.
+    """
     global _loader
+    import botocore.configprovider
     import botocore.loaders
     import botocore.session
 
     base = botocore.session.Session(profile=profile)
+    if profile is None:
+        # Not an explicit profile (which would take the environment's keys out of the chain):
+        # only the name botocore finds.
+        base.get_component("config_store").set_config_provider(
+            "profile", botocore.configprovider.ConstantProvider(env_profile())
+        )
     if not shared_models:
         return base
     with _loader_lock:
@@ -374,9 +416,28 @@ def _botocore_session(
     base = _new_session(identity.profile, shared_models=shared_models)
     _set_files(base, settings)
     _set_options(base, settings)
-    if settings.skip_metadata_api_check:
-        base.get_component("credential_provider").remove("iam-role")
+    _set_chain(base, settings, identity.profile is None)
     return base
+
+
+def _set_chain(base: Any, settings: AwsSettings, from_environment: bool) -> None:
+    """The credential chain of `base`, made after its files and options are set (botocore's
+    providers read them when the chain is made).
+
+    A profile's `credential_source` (`Environment`, `Ec2InstanceMetadata`) is served by the
+    assume-role provider's own list of providers, which gets the same changes.
+    """
+    import botocore.credentials
+
+    resolver = base.get_component("credential_provider")
+    sourcer = getattr(resolver.get_provider("assume-role"), "_credential_sourcer", None)
+    sourced = getattr(sourcer, "_providers", None)
+    go_env = botocore.credentials.EnvProvider(environ=_go_environment(os.environ))
+    for providers in (resolver.providers, sourced if isinstance(sourced, list) else []):
+        if from_environment:
+            providers[:] = [go_env if p.METHOD == "env" else p for p in providers]
+        if settings.skip_metadata_api_check:
+            providers[:] = [p for p in providers if p.METHOD != "iam-role"]
 
 
 def _set_files(base: Any, settings: AwsSettings) -> None:
@@ -403,6 +464,22 @@ def _set_options(base: Any, settings: AwsSettings) -> None:
         base.set_config_variable("retry_mode", settings.retry_mode)
     if settings.max_retries:
         base.set_config_variable("max_attempts", settings.max_retries)
+    if settings.endpoints:
+        _route_endpoints(base, settings)
+
+
+def _route_endpoints(base: Any, settings: AwsSettings) -> None:
+    """Send the clients that botocore makes itself (STS of an assume-role profile, SSO of an SSO
+    profile) to `aws:endpoints` as well: those credential calls would otherwise reach AWS."""
+    original = base.create_client
+
+    def create_client(service_name: str, *args: Any, **kwargs: Any) -> Any:
+        url = settings.endpoint(service_name)
+        if url and kwargs.get("endpoint_url") is None and len(args) < 5:
+            kwargs["endpoint_url"] = url
+        return original(service_name, *args, **kwargs)
+
+    base.create_client = create_client
 
 
 def _client(
@@ -429,7 +506,7 @@ def _client(
     }
     if signature_version is not None:
         options["signature_version"] = signature_version
-    if settings.use_fips_endpoint:
+    if settings.use_fips_endpoint and has_fips_endpoint(base, service, region):
         options["use_fips_endpoint"] = True
     if settings.use_dualstack_endpoint:
         options["use_dualstack_endpoint"] = True
@@ -461,7 +538,45 @@ def _client(
         if bypasses_proxy(host, proxies[1]):
             options["proxies"] = {}
             made = base.create_client(service, config=botocore.config.Config(**options), **kwargs)
+    if settings.token_bucket_capacity is not None:
+        set_retry_quota(made, settings.token_bucket_capacity)
     return made
+
+
+def has_fips_endpoint(base: Any, service: str, region: str) -> bool:
+    """Whether botocore's endpoint data gives `service` a FIPS endpoint in `region`.
+
+    `aws:useFipsEndpoint` asks for FIPS endpoints where they exist; Lightsail has none, and a
+    name made up for it would not resolve. Such a client falls back to the standard endpoint.
+    """
+    prefix = base.get_service_model(service).endpoint_prefix
+    data = base.get_component("data_loader").load_data("endpoints")
+    for partition in data.get("partitions", ()):
+        if region not in partition.get("regions", {}):
+            continue
+        found = partition.get("services", {}).get(prefix, {})
+        variants = [
+            *found.get("defaults", {}).get("variants", ()),
+            *found.get("endpoints", {}).get(region, {}).get("variants", ()),
+        ]
+        return any(list(v.get("tags", ())) == ["fips"] for v in variants)
+    # A region botocore does not list: leave the choice to botocore.
+    return True
+
+
+def set_retry_quota(made: Any, capacity: int) -> None:
+    """Give a client's retry quota (`aws:tokenBucketRateLimiterCapacity`, botocore's and the Go
+    SDK's token bucket of retries, 500 by default) another capacity. botocore has no option for
+    it: the quota sits on the checker that its standard and adaptive modes register."""
+    from botocore.retries import quota
+
+    service = made.meta.service_model.service_id.hyphenize()
+    for handler in made.meta.events._emitter._handlers.prefix_search(f"after-call.{service}"):
+        checker: Any = getattr(handler, "__self__", None)
+        if isinstance(getattr(checker, "_quota", None), quota.RetryQuota):
+            checker._quota = quota.RetryQuota(capacity)
+            return
+    # Legacy retry mode keeps no quota.
 
 
 DEFAULT_RETRY_MODE = "adaptive"

@@ -25,7 +25,6 @@ from pulumi.output import UNKNOWN as UNKNOWN_VALUE
 
 from pulumi_snapshots import aws
 from pulumi_snapshots.aws.config import AwsSettings
-from pulumi_snapshots.aws.identity import resolve_identity
 from pulumi_snapshots.aws.tags import (
     desired_tags,
     ignored_keys,
@@ -95,6 +94,17 @@ def resolve_spec(ref: str) -> ResourceSpec:
 
 
 _output_lock = threading.Lock()
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """A configuration warning, once per process (each resource type configures its own
+    provider)."""
+    with _output_lock:
+        if message in _warned:
+            return
+        _warned.add(message)
+    _report(f"warning: {message}")
 
 
 def _report(message: str) -> None:
@@ -141,43 +151,37 @@ class SnapshotProvider(ResourceProvider):
         return resolve_spec(self.spec_ref)
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Read the stack's `aws:*` config as pulumi-aws does (a malformed or unknown key fails
-        here, naming it); inside the provider host, widen its thread pool."""
-        settings = aws.config.parse_config(aws.config.config_values(req.config))
+        """Read the stack's `aws:*` config as pulumi-aws does; inside the provider host, widen
+        its thread pool.
+
+        Nothing fails here: an unknown key warns, and a bad value fails the operations it
+        would change (`aws.context.settings_for`), so that a stack whose config this release
+        does not fully understand can still be refreshed and destroyed.
+        """
+        reading = aws.config.read_config(aws.config.config_values(req.config))
         # Only a handle: the settings hold secrets and stay in this process.
-        self.aws_settings = aws.config.remember(settings)
+        self.aws_config = aws.config.remember_reading(reading)
+        for warning in reading.warnings:
+            _warn_once(warning)
         widen_provider_host()
         watch_engine()
         shorten_host_errors((SnapshotError,))
         send_changed_keys()
 
-    def _settings(self) -> AwsSettings:
-        return aws.config.recall(getattr(self, "aws_settings", None))
+    def _settings(self, changing: bool = True) -> AwsSettings:
+        return aws.context.settings_for(getattr(self, "aws_config", None), changing)
 
-    def _default_region(self, identity: Any = None) -> str | None:
-        return aws.default_region(self._settings(), identity)
-
-    def _context(self, recorded: Mapping[str, Any]) -> Context:
-        settings = self._settings()
-        resolved = recorded.get("region") or self._default_region(recorded.get("identity"))
-        if not resolved:
-            raise SnapshotError(
-                f"{self.spec.type_name}: no region: set the `region` input, the stack "
-                "config `aws:region`, or AWS_REGION"
-            )
-        identity = resolve_identity(settings, recorded.get("identity"))
-        return Context(self.spec, resolved, _report, recorded, settings, identity)
-
-    def _patient(self, ctx: Context, minutes: float | None) -> Context:
-        """`ctx` for calls that change things: throttled ones keep trying for `minutes`."""
-        minutes = float(minutes or self.spec.default_timeout_minutes)
-        return replace(ctx, patience=aws.Patience(time.monotonic() + minutes * 60))
-
-    def _may_change(self, ctx: Context) -> None:
-        """Before the first call that changes anything: the identity's account must be one the
-        configuration allows."""
-        assert ctx.settings is not None and ctx.identity is not None
-        aws.check_account(ctx.settings, ctx.identity, ctx.region)
+    def _context(
+        self, recorded: Mapping[str, Any], *, changing: bool, minutes: float | None = None
+    ) -> Context:
+        """The operation's context, its AWS part resolved once (`aws.context.resolve`); with
+        `minutes`, throttled calls keep trying that long (creates, updates, deletes)."""
+        found = aws.context.resolve(
+            getattr(self, "aws_config", None), recorded, self.spec.type_name, changing=changing
+        )
+        if minutes is not None:
+            found = found.patient(float(minutes or self.spec.default_timeout_minutes))
+        return Context.of(self.spec, found, _report, recorded)
 
     # check ------------------------------------------------------------------------------
 
@@ -188,8 +192,9 @@ class SnapshotProvider(ResourceProvider):
         raw = {k: v for k, v in news.items() if not k.startswith("__") and k not in SECRET_ECHOES}
         private = {k: news[k] for k in (NAME_KEY, OWNER_KEY) if k in news}
         private.update({k: news[k] for k in SECRET_ECHOES if news.get(k) is not None})
+        settings = self._settings()
         if raw.get("region") is None:
-            raw["region"] = self._default_region()
+            raw["region"] = aws.default_region(settings)
         name = spec.name_input
         generate = False
         if name and raw.get(name) is None:
@@ -219,6 +224,10 @@ class SnapshotProvider(ResourceProvider):
             failures.append(
                 ("region", "is required: set it, the stack config aws:region, or AWS_REGION")
             )
+        elif isinstance(inputs.get("region"), str) and "region" not in dict(failures):
+            unlisted = aws.context.region_problem(settings, inputs["region"])
+            if unlisted:
+                failures.append(("region", unlisted))
         problem = self._tag_problem(inputs.get("tags"))
         if problem and "tags" not in dict(failures):
             failures.append(("tags", problem))
@@ -337,8 +346,7 @@ class SnapshotProvider(ResourceProvider):
         given = _public(props)
         model = spec.inputs.model_validate(given)
         timeout = model.timeout_minutes or spec.default_timeout_minutes
-        ctx = self._patient(self._context(given), timeout)
-        self._may_change(ctx)
+        ctx = self._context(given, changing=True, minutes=timeout)
         owner = props.get(OWNER_KEY) or f"{spec.type_name}/{props.get(NAME_KEY) or ''}"
         mark = Mark.new(str(owner))
         desired = self._desired(given.get("tags"))
@@ -651,7 +659,7 @@ class SnapshotProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """The live state; a snapshot that no longer exists reads as gone."""
         given = {k: v for k, v in _public(props).items() if v is not None}
-        ctx = self._context(given)
+        ctx = self._context(given, changing=False)
         live = self._describe(ctx, id_)
         if live is None:
             if props.get(LOOKUP_KEY):
@@ -680,8 +688,11 @@ class SnapshotProvider(ResourceProvider):
         spec = self.spec
         given = _public(_news)
         # The recorded region wins: the snapshot lives where it was made.
-        ctx = self._context({**given, "region": _olds.get("region") or given.get("region")})
-        ctx = self._patient(ctx, given.get("timeout_minutes"))
+        ctx = self._context(
+            {**given, "region": _olds.get("region") or given.get("region")},
+            changing=True,
+            minutes=given.get("timeout_minutes"),
+        )
         subject = self._subject(given, _id)
         live = self._describe(ctx, _id)
         if live is None:
@@ -692,7 +703,6 @@ class SnapshotProvider(ResourceProvider):
         new_desired = self._desired(given.get("tags"))
         add, remove = tag_changes(ctx.settings, live.tags or {}, old_desired, new_desired)
         if add or remove:
-            self._may_change(ctx)
             spec.tag_api.apply(ctx, live.tag_target, subject, add, remove)
             live = self._describe(ctx, _id) or live
         given["region"] = ctx.region
@@ -712,8 +722,7 @@ class SnapshotProvider(ResourceProvider):
         made the same snapshot) belongs to that create now and is left in place.
         """
         given = _public(_props)
-        ctx = self._patient(self._context(given), given.get("timeout_minutes"))
-        self._may_change(ctx)
+        ctx = self._context(given, changing=False, minutes=given.get("timeout_minutes"))
         subject = self._subject(given, _id)
         recorded = Mark.parse(_props.get(MARK_OUTPUT))
         if recorded is not None:
@@ -824,7 +833,7 @@ class SnapshotProvider(ResourceProvider):
                 continue
             outs[key] = value
         outs["region"] = ctx.region
-        tags = visible_tags(ctx.settings or aws.config.recall(None), live.tags)
+        tags = visible_tags(ctx.aws.settings, live.tags)
         outs["tags"] = (
             without_mark(tags)
             if declared_tags is None

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pulumi_snapshots import aws
 from pulumi_snapshots.aws.config import AwsSettings
+from pulumi_snapshots.aws.context import AwsContext
 from pulumi_snapshots.aws.identity import Identity
 from pulumi_snapshots.engine.naming import NameRule
 from pulumi_snapshots.engine.validation import Inputs
@@ -52,11 +53,34 @@ class Context:
     """How long throttled calls keep trying (creates and deletes, which must not fail because
     many run at once); None leaves throttling to botocore's retries."""
 
+    @classmethod
+    def of(
+        cls,
+        spec: ResourceSpec,
+        found: AwsContext,
+        report: Callable[[str], None],
+        recorded: Mapping[str, Any] | None = None,
+    ) -> Context:
+        """The context of one operation on the AWS context that `aws.context.resolve` found."""
+        return cls(
+            spec,
+            found.region,
+            report,
+            recorded or {},
+            found.settings,
+            found.identity,
+            found.patience,
+        )
+
+    @property
+    def aws(self) -> AwsContext:
+        """The AWS context of the calls: settings, identity, region and patience."""
+        settings, identity = aws.identify(self.settings, self.identity)
+        return AwsContext(settings, identity, self.region, self.patience)
+
     def client(self, service: str | None = None, region: str | None = None) -> Any:
         """A client of the resource's service (or another) in its region (or another)."""
-        return aws.client(
-            service or self.spec.service, region or self.region, self.settings, self.identity
-        )
+        return self.aws.client(service or self.spec.service, region)
 
     def call(
         self,
@@ -68,16 +92,7 @@ class Context:
         **params: Any,
     ) -> Any:
         """Call an AWS operation; failures raise AwsCallError naming the operation and subject."""
-        return aws.call_service(
-            service or self.spec.service,
-            region or self.region,
-            operation,
-            subject,
-            self.settings,
-            self.identity,
-            self.patience,
-            **params,
-        )
+        return self.aws.call(service or self.spec.service, operation, subject, region, **params)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,8 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Api:
     made = Api([])
     monkeypatch.setattr(aws, "client", lambda *args: made)
     monkeypatch.setattr(aws, "forget_client", lambda *args: None)
+    # The account check's own STS call is covered in test_accounts.
+    monkeypatch.setattr(aws, "check_account", lambda *args: None)
     return made
 
 

@@ -338,12 +338,9 @@ MALFORMED: list[tuple[dict[str, Any], str]] = [
         "aws:tagPolicyCompliance: 'error' is not yet supported",
     ),
     (
-        {"aws:regoin": "us-east-1"},
-        "aws:regoin is not a configuration key of pulumi-aws (did you mean aws:region?)",
-    ),
-    (
-        {"aws:s3ForcePathStyle": "true"},
-        "aws:s3ForcePathStyle is not a pulumi-aws v7 key: use aws:s3UsePathStyle",
+        {"aws:endpoints": '[{"lightsial":"http://127.0.0.1:4566"}]'},
+        "aws:endpoints: 'lightsial' is not a service name of pulumi-aws (did you mean "
+        "'lightsail'?)",
     ),
     (
         {"aws:secretKey": SECRET_KEY},
@@ -358,8 +355,83 @@ def test_malformed_values_fail_naming_the_key(config: dict[str, Any], expected: 
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    message = error_of({"aws:region": "nowhere", "aws:retryMode": "fast", "aws:bogus": "1"})
-    assert "aws:region" in message and "aws:retryMode" in message and "aws:bogus" in message
+    message = error_of({"aws:region": "nowhere", "aws:retryMode": "fast", "aws:stsRegion": "x"})
+    assert "aws:region" in message and "aws:retryMode" in message and "aws:stsRegion" in message
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (
+            {"aws:regoin": "us-east-1"},
+            "aws:regoin is not a configuration key of pulumi-aws that this provider knows (did "
+            "you mean aws:region?); it is ignored",
+        ),
+        (
+            {"aws:s3ForcePathStyle": "true"},
+            "aws:s3ForcePathStyle is not a pulumi-aws v7 key (use aws:s3UsePathStyle); it is "
+            "ignored",
+        ),
+        ({"aws:someKeyOfALaterRelease": "1"}, "aws:someKeyOfALaterRelease is not"),
+    ],
+)
+def test_unknown_keys_only_warn(config: dict[str, Any], expected: str) -> None:
+    reading = awsconfig.read_config({"aws:region": "eu-west-1", **config}, {})
+    assert reading.problems == ()
+    assert reading.settings.region == "eu-west-1"
+    assert any(expected in w for w in reading.warnings), reading.warnings
+
+
+@pytest.mark.parametrize(
+    ("config", "blocks_reads"),
+    [
+        ({"aws:tagPolicyCompliance": "warning"}, False),
+        ({"aws:defaultTags": '{"team":"data"}'}, False),
+        ({"aws:retryMode": "fast"}, False),
+        ({"aws:region": "nowhere"}, False),
+        ({"aws:endpoints": '[{"cloudfrnt":"http://127.0.0.1:1"}]'}, False),
+        ({"aws:endpoints": '[{"lightsial":"http://127.0.0.1:1"}]'}, True),
+        ({"aws:endpoints": '[{"neptune":"localhost:4566"}]'}, True),
+        ({"aws:assumeRoles": '[{"roleArn":"nope"}]'}, True),
+        ({"aws:allowedAccountIds": '["12"]'}, True),
+        ({"aws:profile": ""}, True),
+    ],
+)
+def test_only_identity_and_endpoint_problems_stop_reads(
+    config: dict[str, Any], blocks_reads: bool
+) -> None:
+    reading = awsconfig.read_config(config, {})
+    assert reading.failure(changing=True) is not None
+    assert (reading.failure(changing=False) is not None) is blocks_reads
+
+
+def test_tag_policy_compliance_is_read_from_the_environment() -> None:
+    reading = awsconfig.read_config({}, {awsconfig.TAG_POLICY_ENV: "error"})
+    failure = reading.failure(changing=True)
+    assert failure is not None and "aws:tagPolicyCompliance: 'error'" in str(failure)
+    assert reading.failure(changing=False) is None
+    assert awsconfig.read_config({}, {awsconfig.TAG_POLICY_ENV: "disabled"}).problems == ()
+    # The key wins over the variable.
+    both = {"aws:tagPolicyCompliance": "disabled"}
+    assert awsconfig.read_config(both, {awsconfig.TAG_POLICY_ENV: "error"}).problems == ()
+
+
+def test_web_identity_takes_what_it_leaves_out_from_the_environment(tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text("t")
+    env = {
+        "AWS_ROLE_ARN": ROLE_A,
+        "AWS_WEB_IDENTITY_TOKEN_FILE": str(token),
+        "AWS_ROLE_SESSION_NAME": "ci-run",
+    }
+    settings = awsconfig.parse_config({"aws:assumeRoleWithWebIdentity": '{"duration":"1h"}'}, env)
+    web = settings.web_identity
+    assert web is not None
+    assert (web.role_arn, web.token_file, web.session_name) == (ROLE_A, str(token), "ci-run")
+    # What the config sets wins; a token in the config keeps the file out.
+    own = json.dumps({"roleArn": ROLE_B, "webIdentityToken": WEB_TOKEN})
+    web = awsconfig.parse_config({"aws:assumeRoleWithWebIdentity": own}, env).web_identity
+    assert web is not None and (web.role_arn, web.token_file) == (ROLE_B, None)
 
 
 # -- secrets ---------------------------------------------------------------------------------
@@ -397,7 +469,7 @@ def test_secrets_never_show_in_repr_or_str_and_never_pickle() -> None:
     "bad",
     [
         {**WITH_SECRETS, "aws:assumeRoles": "[{]"},
-        {**WITH_SECRETS, "aws:bogus": SECRET_KEY},
+        {**WITH_SECRETS, "aws:bogus": SECRET_KEY, "aws:retryMode": "fast"},
         {
             **WITH_SECRETS,
             "aws:assumeRoleWithWebIdentity": json.dumps(
@@ -418,6 +490,7 @@ def test_secrets_never_show_in_repr_or_str_and_never_pickle() -> None:
 )
 def test_secrets_never_show_in_errors(bad: dict[str, Any]) -> None:
     assert leaked(error_of(bad)) == []
+    assert leaked(" ".join(awsconfig.read_config(bad, {}).warnings)) == []
 
 
 def test_a_malformed_secret_value_is_named_not_shown() -> None:
