@@ -75,6 +75,32 @@ MAX_DATABASE_SNAPSHOT_NAME = 255
 """`relationalDatabaseSnapshotName`: at most 255 characters, as its API reference says."""
 
 
+def database_snapshot_name(value: str | None) -> str | None:
+    """`relationalDatabaseSnapshotName` of CreateRelationalDatabaseSnapshot. The model's
+    `ResourceName` pattern allows underscores; the API reference is stricter and wins: "Must
+    contain from 2 to 255 alphanumeric characters, or hyphens. The first and last character
+    must be a letter or number" (Amazon Lightsail API Reference,
+    CreateRelationalDatabaseSnapshot)."""
+    if value is None:
+        return None
+    problems: list[str] = []
+    if not 2 <= len(value) <= MAX_DATABASE_SNAPSHOT_NAME:
+        problems.append(
+            f"must be 2 to {MAX_DATABASE_SNAPSHOT_NAME} characters long (got {len(value)})"
+        )
+    bad = sorted({c for c in value if not re.fullmatch(r"[A-Za-z0-9-]", c)})
+    if bad:
+        problems.append(
+            f"has characters that are not allowed: {''.join(bad)!r} (only letters, digits and "
+            "hyphens)"
+        )
+    if value[:1] == "-" or value[-1:] == "-":
+        problems.append("must start and end with a letter or digit")
+    if problems:
+        raise ValueError(f"{value!r} " + ", ".join(problems) + " (Lightsail database snapshots)")
+    return value
+
+
 def resource_name(value: str | None, max_len: int | None = None) -> str | None:
     """The model's `ResourceName` pattern, `\\w[\\w\\-]*\\w` with `\\w` as in Java (ASCII letters,
     digits and underscore): at least two characters, first and last not a hyphen."""
@@ -551,7 +577,7 @@ class LightsailDatabaseSnapshotInputs(LightsailInputs):
     @field_validator("relational_database_snapshot_name")
     @classmethod
     def _snapshot(cls, value: str | None) -> str | None:
-        return resource_name(value, MAX_DATABASE_SNAPSHOT_NAME)
+        return database_snapshot_name(value)
 
 
 def _db_create(ctx: Context, m: LightsailDatabaseSnapshotInputs) -> str:

@@ -191,12 +191,18 @@ def test_copy_check_rejects_each_rule_by_property(
         (
             {"relational_database_name": "orders", "relational_database_snapshot_name": "s" * 256},
             "relational_database_snapshot_name",
-            "at most 255",
+            "2 to 255 characters long (got 256)",
         ),
         (
             {"relational_database_name": "orders", "relational_database_snapshot_name": "snap-"},
             "relational_database_snapshot_name",
-            "end with a letter, digit or underscore",
+            "must start and end with a letter or digit",
+        ),
+        (
+            # The model's pattern allows `_`; the API reference does not.
+            {"relational_database_name": "orders", "relational_database_snapshot_name": "bad_name"},
+            "relational_database_snapshot_name",
+            "not allowed: '_' (only letters, digits and hyphens)",
         ),
         ({}, "relational_database_name", "is required"),
         ({"relational_database_name": "orders", "tags": {"a": "b;c"}}, "tags", "not allowed: ';'"),

@@ -17,6 +17,11 @@ from pulumi_snapshots.aws.config import AwsSettings
 
 V = TypeVar("V")
 
+SYSTEM_PREFIX = "aws:"
+"""Tags that AWS itself writes (`aws:cloudformation:stack-name`, `aws:backup:source-resource`):
+no one else may write or remove them, so they are never shown or planned, as terraform-provider-aws
+leaves them out."""
+
 
 def is_ignored(settings: AwsSettings, key: str) -> bool:
     """Whether `aws:ignoreTags` names `key` (a key, or a prefix of it)."""
@@ -38,8 +43,19 @@ def desired_tags(settings: AwsSettings, tags: Mapping[str, V] | None) -> dict[st
 
 
 def visible_tags(settings: AwsSettings, tags: Mapping[str, str] | None) -> dict[str, str]:
-    """Tags read from AWS without the ignored ones (for `tags_all` and drift)."""
-    return {k: v for k, v in (tags or {}).items() if not is_ignored(settings, k)}
+    """Tags read from AWS without the ignored ones and AWS's own (for `tags_all` and drift)."""
+    return {
+        k: v
+        for k, v in (tags or {}).items()
+        if not is_ignored(settings, k) and not k.startswith(SYSTEM_PREFIX)
+    }
+
+
+def drifted(desired: Mapping[str, V], live: Mapping[str, V]) -> list[str]:
+    """The desired tags whose value on the snapshot differs, as a refresh read them back into
+    `tags_all`: a default tag removed or changed outside Pulumi plans an update, which writes
+    it again."""
+    return sorted(k for k, v in desired.items() if live.get(k) != v)
 
 
 def tag_changes(
@@ -54,6 +70,11 @@ def tag_changes(
     """
     add = {k: v for k, v in new_desired.items() if live.get(k) != v and not is_ignored(settings, k)}
     remove = [
-        k for k in old_desired if k not in new_desired and k in live and not is_ignored(settings, k)
+        k
+        for k in old_desired
+        if k not in new_desired
+        and k in live
+        and not is_ignored(settings, k)
+        and not k.startswith(SYSTEM_PREFIX)
     ]
     return add, remove

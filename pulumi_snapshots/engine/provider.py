@@ -27,6 +27,7 @@ from pulumi_snapshots import aws
 from pulumi_snapshots.aws.config import AwsSettings
 from pulumi_snapshots.aws.tags import (
     desired_tags,
+    drifted,
     ignored_keys,
     tag_changes,
     visible_tags,
@@ -309,8 +310,13 @@ class SnapshotProvider(ResourceProvider):
             if key not in spec.in_place:
                 replaces.append(key)
         desired = self._desired(news.get("tags"))
-        if not contains_unknown(desired) and desired != _recorded_desired(olds):
-            # The default tags changed (`aws:defaultTags`): in place.
+        live = olds.get("tags_all")
+        if not contains_unknown(desired) and (
+            desired != _recorded_desired(olds)
+            or (isinstance(live, Mapping) and drifted(desired, live))
+        ):
+            # The default tags changed (`aws:defaultTags`), or the snapshot's no longer match
+            # them (as refresh read `tags_all` back): in place.
             changed.append("tags_all")
         if spec.drift is not None:
             for reason in spec.drift(_id, olds):
