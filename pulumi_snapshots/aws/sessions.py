@@ -208,7 +208,7 @@ def _make_credentials(
         assert web is not None
         current = _web_identity_credentials(settings, identity, web, sts_region, clock)
     else:
-        current = _botocore_session(settings, identity).get_credentials()
+        current = _botocore_session(settings, identity, region=sts_region).get_credentials()
         if current is None:
             if not identity.roles:
                 return None
@@ -409,11 +409,20 @@ def _new_session(profile: str | None = None, *, shared_models: bool = True) -> A
 
 
 def _botocore_session(
-    settings: AwsSettings, identity: Identity, *, shared_models: bool = True
+    settings: AwsSettings,
+    identity: Identity,
+    *,
+    shared_models: bool = True,
+    region: str | None = None,
 ) -> Any:
     # An explicit profile takes the environment's keys out of botocore's chain, as pulumi-aws
     # lets aws:profile win over AWS_ACCESS_KEY_ID.
     base = _new_session(identity.profile, shared_models=shared_models)
+    if region is not None:
+        # The STS calls of an assume-role profile go where the identity's others go
+        # (`aws:stsRegion`, else the provider's region), not only to a region the environment
+        # or the profile happens to name.
+        base.set_config_variable("region", region)
     _set_files(base, settings)
     _set_options(base, settings)
     _set_chain(base, settings, identity.profile is None)

@@ -351,3 +351,69 @@ def test_a_profile_that_no_file_defines_is_named(fake_aws: LocalControl, config_
         SnapshotError, match=r"profile 'prdo' cannot be loaded: .*\(prdo\) could not be found"
     ):
         account_of(config)
+
+
+# -- second pass: as pulumi-aws ------------------------------------------------------------
+
+
+def test_fips_falls_back_where_a_service_has_no_fips_endpoint(fake_aws: LocalControl) -> None:
+    config = settings(useFipsEndpoint="true")
+    assert made(config, "ec2").meta.config.use_fips_endpoint
+    # Lightsail has no FIPS endpoint anywhere; EC2 has none outside North America.
+    assert not made(config, "lightsail").meta.config.use_fips_endpoint
+    identity = resolve_identity(config)
+    assert not sessions.client(config, identity, "ec2", "eu-west-1").meta.config.use_fips_endpoint
+
+
+def test_token_bucket_capacity_sets_each_clients_retry_quota(fake_aws: LocalControl) -> None:
+    def capacity(client: Any) -> list[int]:
+        service = client.meta.service_model.service_id.hyphenize()
+        emitter = client.meta.events._emitter
+        checkers = [h.__self__ for h in emitter._handlers.prefix_search(f"after-call.{service}")]
+        return [c._quota._max_capacity for c in checkers if hasattr(c, "_quota")]
+
+    assert capacity(made(settings())) == [500]
+    assert capacity(made(settings(tokenBucketRateLimiterCapacity="40"))) == [40]
+    assert capacity(made(settings(tokenBucketRateLimiterCapacity="40", retryMode="standard"))) == [
+        40
+    ]
+
+
+def test_endpoints_reach_the_clients_botocore_makes_for_credentials(
+    fake_aws: LocalControl,
+) -> None:
+    config = settings(endpoints=[{"sso": "http://127.0.0.1:4001", "sts": "http://127.0.0.1:4002"}])
+    base = sessions._botocore_session(config, resolve_identity(config))
+    # What an SSO profile's and an assume-role profile's providers call.
+    sso = base.create_client("sso", region_name=REGION)
+    sts = base.create_client("sts", region_name=REGION)
+    assert (sso.meta.endpoint_url, sts.meta.endpoint_url) == (
+        "http://127.0.0.1:4001",
+        "http://127.0.0.1:4002",
+    )
+    # An endpoint the caller names itself still wins.
+    own = base.create_client("sts", region_name=REGION, endpoint_url="http://127.0.0.1:4003")
+    assert own.meta.endpoint_url == "http://127.0.0.1:4003"
+
+
+def test_skip_metadata_api_check_also_leaves_it_out_of_credential_source(
+    fake_aws: LocalControl,
+) -> None:
+    def methods(config: AwsSettings) -> tuple[list[str], list[str]]:
+        resolver = sessions._botocore_session(config, resolve_identity(config)).get_component(
+            "credential_provider"
+        )
+        sourcer = resolver.get_provider("assume-role")._credential_sourcer
+        return [p.METHOD for p in resolver.providers], [p.METHOD for p in sourcer._providers]
+
+    chain, sourced = methods(settings())
+    assert "iam-role" in chain and "iam-role" in sourced
+    chain, sourced = methods(settings(skipMetadataApiCheck="true"))
+    assert "iam-role" not in chain and "iam-role" not in sourced
+
+
+def test_sts_goes_to_sts_region_else_the_providers_region() -> None:
+    assert resolve_identity(settings(region="eu-west-1")).sts_region == "eu-west-1"
+    both = settings(region="eu-west-1", stsRegion="us-west-2")
+    assert resolve_identity(both).sts_region == "us-west-2"
+    assert resolve_identity(settings()).sts_region is None

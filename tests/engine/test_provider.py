@@ -396,3 +396,46 @@ def test_generated_names_derive_from_owner_and_replacing_inputs() -> None:
     assert name(__owner="shop/dev/web", source="a", region="eu-west-1") != base
     # Not known while a replacing input is unknown (preview).
     assert isinstance(name(__owner="shop/dev/web", source=Unknown()), Unknown)
+
+
+def configured(config: dict[str, str]) -> SnapshotProvider:
+    made = SnapshotProvider(f"{__name__}:SPEC")
+    made.configure(
+        ConfigureRequest(Config({"aws:skipCredentialsValidation": "true", **config}, "test"))
+    )
+    return made
+
+
+def test_regions_are_checked_against_botocores_list_only_when_asked() -> None:
+    news = {"name": "t", "region": "us-nowhere-9"}
+    assert provider().check({}, news).failures == []
+    failures = configured({"aws:skipRegionValidation": "false"}).check({}, news).failures
+    assert [f.property for f in failures] == ["region"]
+    assert "'us-nowhere-9' is not a region AWS lists" in failures[0].reason
+    listed = {"name": "t", "region": "eu-west-1"}
+    assert configured({"aws:skipRegionValidation": "false"}).check({}, listed).failures == []
+
+
+def test_a_create_only_config_problem_stops_check_and_create_but_not_read_or_delete() -> None:
+    planned["kept"] = ["usable"]
+    p = provider()
+    made = p.create({"name": "kept", "region": "us-east-1"})
+    later = configured({"aws:tagPolicyCompliance": "error", "aws:laterKey": "1"})
+    with pytest.raises(SnapshotError, match="aws:tagPolicyCompliance: 'error' is not yet"):
+        later.check({}, {"name": "other", "region": "us-east-1"})
+    with pytest.raises(SnapshotError, match="aws:tagPolicyCompliance"):
+        later.create({"name": "other", "region": "us-east-1"})
+    assert later.read(made.id, dict(made.outs or {})).id == "kept"
+    later.delete(made.id, dict(made.outs or {}))
+    assert deleted == ["kept"]
+
+
+def test_an_identity_problem_stops_reads_too() -> None:
+    planned["kept"] = ["usable"]
+    made = provider().create({"name": "kept", "region": "us-east-1"})
+    broken = configured({"aws:assumeRoles": '[{"roleArn": "not-an-arn"}]'})
+    with pytest.raises(SnapshotError, match="aws:assumeRoles"):
+        broken.read(made.id, dict(made.outs or {}))
+    with pytest.raises(SnapshotError, match="aws:assumeRoles"):
+        broken.delete(made.id, dict(made.outs or {}))
+    assert deleted == []
