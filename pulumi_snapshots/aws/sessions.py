@@ -7,17 +7,18 @@ Where credentials come from, first match wins (the order of pulumi-aws):
 3. `aws:profile` (it wins over `AWS_ACCESS_KEY_ID`), read from `aws:sharedConfigFiles` /
    `aws:sharedCredentialsFiles` or the default files; assume-role, SSO and process profiles
    refresh through botocore;
-4. the environment and the AWS default chain: `AWS_ACCESS_KEY_ID`..., `AWS_PROFILE`,
-   `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`, the default profile, container and
-   instance roles;
+4. the environment and the AWS default chain, read as the AWS SDK for Go v2 reads them
+   (`GO_ENV_KEYS`, `GO_PROFILE_NAMES`; empty means unset): `AWS_ACCESS_KEY_ID` or
+   `AWS_ACCESS_KEY`..., `AWS_PROFILE` else `AWS_DEFAULT_PROFILE`, `AWS_ROLE_ARN` +
+   `AWS_WEB_IDENTITY_TOKEN_FILE`, the default profile, container and instance roles;
 
 a resource's `identity.profile` takes the place of steps 1 to 3. Then the roles of
 `aws:assumeRoles` (or of a resource's `identity.assume_roles`) are assumed in order, each with
-the previous credentials, through STS in `aws:stsRegion` (else the call's region) at
-`aws:endpoints`' `sts` (else `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`). The region of a
-resource is its `region` input, else `aws:region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the
-profile's region. Every other explicit setting (endpoints, CA bundle, proxies, retries)
-likewise wins over its environment variable.
+the previous credentials, through STS in `aws:stsRegion` (else `aws:region`, else the call's
+region) at `aws:endpoints`' `sts` (else `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`). The
+region of a resource is its `region` input, else `aws:region`, `AWS_REGION`,
+`AWS_DEFAULT_REGION`, the profile's region. Every other explicit setting (endpoints, CA
+bundle, proxies, retries) likewise wins over its environment variable.
 
 Credentials are made once per identity and STS region and shared by every client of that
 identity: an assumed role is assumed again only when its credentials near their expiry.
