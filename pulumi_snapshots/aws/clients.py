@@ -3,6 +3,7 @@ retries and error wrapping."""
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 import time
@@ -18,7 +19,18 @@ from pulumi_snapshots.errors import CONNECTION_ERROR, THROTTLING_CODES, AwsCallE
 # boto3 is imported where clients are made: a Pulumi program only declares resources and never
 # calls AWS itself, so it should not pay for importing boto3.
 
-USER_AGENT = "pulumi-snapshots/0.1.0"
+
+@functools.cache
+def user_agent() -> str:
+    """`pulumi-snapshots/<installed version>`, added to botocore's User-Agent."""
+    from importlib import metadata
+
+    try:
+        return f"pulumi-snapshots/{metadata.version('pulumi-snapshots')}"
+    except metadata.PackageNotFoundError:
+        return "pulumi-snapshots"
+
+
 MAX_ATTEMPTS = 10
 """botocore retries after the first attempt, unless `aws:maxRetries`, `AWS_MAX_ATTEMPTS` or the
 profile's `max_attempts` says. pulumi-aws makes up to 25 attempts; here a throttled create or
@@ -66,7 +78,7 @@ def client(
                 identity,
                 service,
                 region,
-                user_agent_extra=USER_AGENT,
+                user_agent_extra=user_agent(),
                 default_retries=MAX_ATTEMPTS,
             )
             _clients[key] = cached

@@ -97,3 +97,11 @@ def test_expired_credentials_are_refreshed_once(api: Api) -> None:
     with pytest.raises(AwsCallError, match="ExpiredTokenException"):
         aws.call_service("lightsail", "us-east-1", "copy", "Thing x")
     assert api.calls == 4
+
+
+def test_the_user_agent_names_the_installed_release() -> None:
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    assert aws.user_agent() == f"pulumi-snapshots/{project['project']['version']}"
