@@ -12,6 +12,7 @@ import pulumi
 from pydantic import Field, field_validator
 
 from pulumi_snapshots.engine import Context, Inputs, Live, ResourceSpec, SnapshotResource, TagApi
+from pulumi_snapshots.engine.batch import shared_lookup
 from pulumi_snapshots.engine.marks import MARK_KEY, Mark
 from pulumi_snapshots.engine.spec import iso
 from pulumi_snapshots.engine.validation import TagRules
@@ -195,26 +196,44 @@ def _instance_volumes(ctx: Context, instance_id: str) -> set[str]:
     }
 
 
+OWNER_LOOKUP_VALUES = 50
+"""Owners per filtered DescribeSnapshots of the shared lookup (EC2's model sets no limit on a
+filter's values; a modest one keeps each request small)."""
+
+
 def _find_own(ctx: Context, m: Ec2MultiVolumeSnapshotInputs, owner: str) -> str | None:
     """A set of this instance that an earlier create of the same resource left unfinished: its
     snapshots carry the resource's mark, and that create never returned (it was interrupted, or
     its wait timed out), even if the set has completed since. A set whose create returned is
-    the resource's current one (being replaced), never resumed."""
-    subject = f"Ec2MultiVolumeSnapshot of {m.instance_id}"
-    params: dict[str, Any] = {
-        "OwnerIds": ["self"],
-        "Filters": [{"Name": f"tag:{MARK_KEY}", "Values": [f"{owner} *"]}],
-        "MaxResults": PAGE_SIZE,
-    }
-    sets: dict[str, list[Mapping[str, Any]]] = {}
-    while True:
-        page = ctx.call("describe_snapshots", subject, **params)
-        for snapshot in page.get("Snapshots") or ():
-            mark = TAGS.from_list(snapshot.get("Tags")).get(MARK_KEY, "")
-            sets.setdefault(mark, []).append(snapshot)
-        if not page.get("NextToken"):
-            break
-        params["NextToken"] = page["NextToken"]
+    the resource's current one (being replaced), never resumed.
+
+    Concurrent creates in one region share one filtered read (`batch.shared_lookup`) for all
+    their owners, instead of one read each.
+    """
+
+    def marked_sets(owners: Sequence[str]) -> dict[str, dict[str, list[Mapping[str, Any]]]]:
+        found: dict[str, dict[str, list[Mapping[str, Any]]]] = {o: {} for o in owners}
+        for at in range(0, len(owners), OWNER_LOOKUP_VALUES):
+            chunk = owners[at : at + OWNER_LOOKUP_VALUES]
+            params: dict[str, Any] = {
+                "OwnerIds": ["self"],
+                "Filters": [{"Name": f"tag:{MARK_KEY}", "Values": [f"{o} *" for o in chunk]}],
+                "MaxResults": PAGE_SIZE,
+            }
+            while True:
+                page = ctx.call("describe_snapshots", "Ec2MultiVolumeSnapshot marks", **params)
+                for snapshot in page.get("Snapshots") or ():
+                    value = TAGS.from_list(snapshot.get("Tags")).get(MARK_KEY, "")
+                    parsed = Mark.parse(value)
+                    if parsed is not None and parsed.owner in found:
+                        found[parsed.owner].setdefault(value, []).append(snapshot)
+                if not page.get("NextToken"):
+                    break
+                params["NextToken"] = page["NextToken"]
+        return found
+
+    lookup = shared_lookup(("ec2-marks", ctx.region, ctx.identity), marked_sets)
+    sets = lookup.get(owner) or {}
     unfinished = [
         members
         for value, members in sets.items()

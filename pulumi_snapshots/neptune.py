@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from pulumi_snapshots.engine import (
     TagApi,
     TagRules,
 )
+from pulumi_snapshots.engine.batch import shared_lookup
 from pulumi_snapshots.engine.spec import iso
 from pulumi_snapshots.engine.validation import REGION_PATTERN, name_pattern_check
 from pulumi_snapshots.errors import AwsCallError, SnapshotError
@@ -150,8 +151,23 @@ def _source(
     ctx: Context, m: NeptuneClusterSnapshotCopyInputs, subject: str
 ) -> Mapping[str, Any] | None:
     """The source snapshot where it lives, or None where it cannot be read (the copy then
-    says why, and the copy's own engine is checked while waiting)."""
-    source = m.source_db_cluster_snapshot_identifier
+    says why, and the copy's own engine is checked while waiting).
+
+    Concurrent copies of one source share its read (`batch.shared_lookup`): a fleet copying one
+    nightly snapshot reads it once per wave, not once per copy. Neptune's
+    DescribeDBClusterSnapshots takes no filters ("This parameter is not currently supported",
+    Neptune API reference), so distinct sources are read one by one.
+    """
+
+    def read_each(sources: Sequence[str]) -> dict[str, Mapping[str, Any] | None]:
+        # Errors name the source alone: they reach every copy of it.
+        return {s: _read_source(ctx, s, f"NeptuneClusterSnapshotCopy source {s}") for s in sources}
+
+    lookup = shared_lookup(("neptune-sources", ctx.region, ctx.identity), read_each)
+    return lookup.get(m.source_db_cluster_snapshot_identifier)
+
+
+def _read_source(ctx: Context, source: str, subject: str) -> Mapping[str, Any] | None:
     match = ARN_PATTERN.match(source)
     params: dict[str, Any] = {"DBClusterSnapshotIdentifier": source}
     if (match["name"] if match else source).startswith("rds:"):

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from pulumi_snapshots import aws
+from pulumi_snapshots.engine.batch import reset_lookups
 from pulumi_snapshots.engine.polling import reset_pollers
 from pulumi_snapshots.engine.waiter import POLL_ENV
 from pulumi_snapshots.testing import FakeAwsServer
@@ -24,9 +25,11 @@ def _fast_polls_and_fresh_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv(POLL_ENV, "0.01")
     aws.clear_clients()
     reset_pollers()
+    reset_lookups()
     yield
     aws.clear_clients()
     reset_pollers()
+    reset_lookups()
 
 
 @pytest.fixture(scope="module")

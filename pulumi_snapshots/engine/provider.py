@@ -76,6 +76,7 @@ GONE = "deleted"
 NOT_VISIBLE = "not visible yet"
 VISIBILITY_GRACE_SECONDS = 60.0
 MAX_RENAMES = 8
+RENAMED = "renamed"
 """Derived names an autonamed create tries past finished snapshots of its own."""
 """How long a snapshot that was just started may be missing from reads before it counts as gone."""
 
@@ -294,7 +295,7 @@ class SnapshotProvider(ResourceProvider):
                 and olds.get(AUTONAMED_KEY) == new
             ):
                 # The name derived as before; a forced replacement may have made the snapshot
-                # under the next one (`_find_own`).
+                # under the next one (`_name_holder`).
                 continue
             if key == "tags":
                 old, new = old or {}, new or {}
@@ -392,6 +393,10 @@ class SnapshotProvider(ResourceProvider):
             raise kind(self._cleanup(ctx, id_, subject, str(exc))) from None
         if how == CREATED and sends_tags:
             self._mark_done(ctx, live, subject, done)
+            if live.tags is None:
+                # The listing of the poll round carries no tags (ElastiCache, Neptune), but the
+                # create sent them all: they are known, so no read per create is needed.
+                live = replace(live, tags=dict(model.tags or {}))
         if live.tags is not None:
             live = replace(live, tags={**live.tags, MARK_KEY: done.value()})
         outputs = self._outputs(given, live, ctx, given.get("tags") or {})
@@ -399,7 +404,7 @@ class SnapshotProvider(ResourceProvider):
         outputs[DESIRED_OUTPUT] = desired
         if props.get(AUTONAMED_KEY) and spec.name_input:
             # For diff, which sees outputs only: the name derived for this resource, which the
-            # snapshot's may differ from (`_find_own`).
+            # snapshot's may differ from (`_name_holder`).
             outputs[AUTONAMED_KEY] = props.get(spec.name_input)
         return CreateResult(id_, outputs)
 
@@ -423,82 +428,96 @@ class SnapshotProvider(ResourceProvider):
             self._put_mark(ctx, live.tag_target, subject, mark)
             ctx.report(f"{spec.type_name} {live.id}: adopting the existing snapshot")
             return live.id, ADOPTED
-        found, taken = self._find_own(ctx, model, given, mark.owner, autonamed)
-        if spec.name_input and given.get(spec.name_input) != getattr(model, spec.name_input):
-            model = model.model_copy(update={spec.name_input: given[spec.name_input]})
-        if found is not None:
-            self._refuse_mismatch(ctx, model, found, RESUMED)
-            self._put_mark(ctx, found.tag_target, subject, mark)
-            ctx.report(
-                f"{spec.type_name} {found.id}: an earlier create of this resource started it; "
-                "resuming the wait"
-            )
-            return found.id, RESUMED
-        # The mark goes with the request where the API takes tags; elsewhere it is written as
-        # soon as the snapshot can be tagged, and again with the tags after the wait.
-        tags = {**(model.tags or {}), MARK_KEY: mark.value()}
-        try:
-            return spec.create(ctx, model.model_copy(update={"tags": tags})), CREATED
-        except AwsCallError as exc:
-            if taken is None:
-                raise
-            # Most likely the name is taken: say by whom, and how to take it over.
-            raise SnapshotError(f"{str(exc).rstrip('.')}. {taken}") from None
-
-    def _find_own(
-        self, ctx: Context, model: Any, given: dict[str, Any], owner: str, autonamed: bool
-    ) -> tuple[Live | None, str | None]:
-        """What an earlier create of this resource left unfinished (interrupted, or timed out),
-        if any; else, when something else has the target name, what to say if the create fails.
-
-        Something else with the name is never taken over: the create goes ahead, as names may
-        be unique only per kind (Lightsail's instance and disk snapshots), and fails if AWS
-        says so. A snapshot whose create finished is some resource's current one: a forced
-        replacement (`up --replace`, which asks no diff) must make a new one. An autonamed
-        resource then takes the next name derived from it (and writes it into `given`); a fixed
-        name cannot be made twice.
-        """
-        spec = self.spec
         if spec.find_own is not None:
-            id_ = spec.find_own(ctx, model, owner)
-            return (self._describe(ctx, id_) if id_ else None), None
-        if not spec.name_input:
-            return None, None
-        for _ in range(MAX_RENAMES):
-            name = str(given.get(spec.name_input))
-            live = self._describe(ctx, name)
-            if live is None:
-                return None, None
-            existing = Mark.parse((self._with_tags(ctx, live).tags or {}).get(MARK_KEY))
-            if existing is None or existing.owner != owner:
-                if existing is None and autonamed:
-                    # Its name derives from this resource and its inputs: it is this
-                    # resource's own, interrupted before its mark could be written.
-                    return live, None
-                who = f"made by {existing.owner}" if existing else "not made by this resource"
-                return None, (
-                    f"{spec.type_name} {name} already exists in {ctx.region} ({who}): set "
-                    f"adopt_id={name!r} to take it over, or choose another {spec.name_input}"
-                )
-            if not existing.done:
-                return live, None
-            if not autonamed:
-                raise SnapshotError(
-                    f"{spec.type_name} {name} already exists in {ctx.region} as a finished "
-                    f"snapshot of this resource, so a new one cannot take its "
-                    f"{spec.name_input}. To replace it, set the resource option "
-                    f"delete_before_replace=True (its delete then goes first); to take it over, "
-                    f"set adopt_id={name!r}; or choose another {spec.name_input}. Nothing was made"
-                )
-            assert spec.name_rule is not None
-            resource = str(given.get(NAME_KEY) or spec.type_name.lower())
-            given[spec.name_input] = spec.name_rule.generate(
-                resource, f"{name} {existing.generation}"
-            )
+            # The id is AWS's: only a lookup can find what an earlier create left.
+            id_ = spec.find_own(ctx, model, mark.owner)
+            found = self._describe(ctx, id_) if id_ else None
+            if found is not None:
+                return self._resume(ctx, model, found, subject, mark), RESUMED
+        for _ in range(MAX_RENAMES + 1):
+            if spec.name_input and given.get(spec.name_input) != getattr(model, spec.name_input):
+                model = model.model_copy(update={spec.name_input: given[spec.name_input]})
+            # The mark goes with the request where the API takes tags; elsewhere it is written
+            # as soon as the snapshot can be tagged, and again with the tags after the wait.
+            tags = {**(model.tags or {}), MARK_KEY: mark.value()}
+            try:
+                return spec.create(ctx, model.model_copy(update={"tags": tags})), CREATED
+            except AwsCallError as exc:
+                if not spec.name_input:
+                    raise
+                # Create first, read only when it fails: in the common case the name is free,
+                # and a read before every create would spend the describe bucket that the
+                # shared poll rounds need.
+                found, taken = self._name_holder(ctx, given, mark.owner, autonamed)
+                if found is not None:
+                    return self._resume(ctx, model, found, subject, mark), RESUMED
+                if taken is None:
+                    # Nothing has the name: the create failed for its own reason.
+                    raise
+                if taken != RENAMED:
+                    # Most likely the name is taken: say by whom, and how to take it over.
+                    raise SnapshotError(f"{str(exc).rstrip('.')}. {taken}") from None
         raise SnapshotError(
             f"{spec.type_name}: {MAX_RENAMES} derived names in {ctx.region} hold finished "
             f"snapshots of this resource; set {spec.name_input} to make a new one"
         )
+
+    def _resume(self, ctx: Context, model: Any, found: Live, subject: str, mark: Mark) -> str:
+        """Take over what an earlier create of this resource started, if it is what the inputs
+        declare."""
+        self._refuse_mismatch(ctx, model, found, RESUMED)
+        self._put_mark(ctx, found.tag_target, subject, mark)
+        ctx.report(
+            f"{self.spec.type_name} {found.id}: an earlier create of this resource started it; "
+            "resuming the wait"
+        )
+        return found.id
+
+    def _name_holder(
+        self, ctx: Context, given: dict[str, Any], owner: str, autonamed: bool
+    ) -> tuple[Live | None, str | None]:
+        """After a create of the target name failed: what holds the name. Either what an
+        earlier create of this resource left unfinished (interrupted, or timed out), to resume;
+        or None and what to say: the message for a name someone else holds, RENAMED when an
+        autonamed resource moved on to its next derived name, or None when nothing has it.
+
+        Something else with the name is never taken over: names may be unique only per kind
+        (Lightsail's instance and disk snapshots), so the create's own error stands. A snapshot
+        whose create finished is some resource's current one: a forced replacement (`up
+        --replace`, which asks no diff) must make a new one. An autonamed resource then takes
+        the next name derived from it (written into `given`); a fixed name cannot be made twice.
+        """
+        spec = self.spec
+        assert spec.name_input is not None
+        name = str(given.get(spec.name_input))
+        live = self._describe(ctx, name)
+        if live is None:
+            return None, None
+        existing = Mark.parse((self._with_tags(ctx, live).tags or {}).get(MARK_KEY))
+        if existing is None or existing.owner != owner:
+            if existing is None and autonamed:
+                # Its name derives from this resource and its inputs: it is this resource's
+                # own, interrupted before its mark could be written.
+                return live, None
+            who = f"made by {existing.owner}" if existing else "not made by this resource"
+            return None, (
+                f"{spec.type_name} {name} already exists in {ctx.region} ({who}): set "
+                f"adopt_id={name!r} to take it over, or choose another {spec.name_input}"
+            )
+        if not existing.done:
+            return live, None
+        if not autonamed:
+            raise SnapshotError(
+                f"{spec.type_name} {name} already exists in {ctx.region} as a finished "
+                f"snapshot of this resource, so a new one cannot take its "
+                f"{spec.name_input}. To replace it, set the resource option "
+                f"delete_before_replace=True (its delete then goes first); to take it over, "
+                f"set adopt_id={name!r}; or choose another {spec.name_input}. Nothing was made"
+            )
+        assert spec.name_rule is not None
+        resource = str(given.get(NAME_KEY) or spec.type_name.lower())
+        given[spec.name_input] = spec.name_rule.generate(resource, f"{name} {existing.generation}")
+        return None, RENAMED
 
     def _refuse_mismatch(self, ctx: Context, model: Any, live: Live, how: str) -> None:
         """A snapshot is taken over only when it is what the inputs declare."""

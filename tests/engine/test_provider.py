@@ -40,6 +40,9 @@ class ThingInputs(Inputs):
 
 def _create(ctx: Context, m: ThingInputs) -> str:
     with lock:
+        if m.name in store:
+            # As AWS: a name is unique in its region.
+            raise AwsCallError("create_thing", f"Thing {m.name}", "AlreadyExists", "name taken")
         created.append(m.name)
         store[m.name] = planned.pop(m.name, ["usable"])
         tags[m.name] = dict(m.tags or {})
