@@ -1,24 +1,33 @@
-"""Fleet scale: N concurrent `Ec2MultiVolumeSnapshot` creates through the real provider host,
-under EC2's documented token buckets in the fake AWS, each snapshot held pending about 5 s.
+"""Fleets under token buckets: N concurrent creates of each of the five resources through the
+real provider host, against the fake AWS, each snapshot held pending a few seconds.
 
-`python3 tasks.py bench fleet` (or `python -m bench.fleet [N ...]`) prints, side by side from
-one run, for N = 1, 64, 200 and 500 and for botocore's standard and adaptive retry modes: wall
-time against one create and against the time the buckets alone need to admit N creates plus
-one hold, failed creates, throttling errors, status calls per poll round and the host's peak
-RSS; then the median and p99 of check+diff for 500 resources, which is what a preview of such
-a stack costs.
+`python3 tasks.py bench fleet` prints the matrix, side by side from one run: every resource, for
+N = 64, 200 and 500, under two bucket profiles:
+
+- `documented`: EC2's documented buckets (CreateSnapshots 100 tokens refilled at 5 a second,
+  DescribeSnapshots 100 at 20), and for the services that publish none, 100 at 20 for reads
+  and 50 at 5 for the rest;
+- `tight-reads`: the create action 50 at 10 a second, and every read 20 at 5 a second: describes
+  are scarcer than creates, so reads made per create, rather than per round, would queue behind
+  the bucket and slow the fleet.
+
+For each run: wall time against the bucket bound (the time the create bucket alone needs to
+admit N creates, plus one hold), failed creates, throttling errors, calls per create (every
+call of the service and of STS during the creates, divided by N; the reads among them apart),
+and the most status calls of one poll round. `bench fleet RESOURCE... N...` runs a part, such
+as `bench fleet neptune 200`.
+
+Then one create alone and 64 at once with no buckets, for the cost of concurrency itself.
 """
 
 from __future__ import annotations
 
 import re
-import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -26,74 +35,234 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_snapshots.engine.polling import STATS_ENV
 from pulumi_snapshots.engine.provider import NAME_KEY, OWNER_KEY, SnapshotProvider
+from pulumi_snapshots.errors import THROTTLING_CODES
 from pulumi_snapshots.testing import FakeAwsServer
 from pulumi_snapshots.testing.host import PROVIDER_KEY, ProviderHost, urn_for
 
 REGION = "us-east-1"
-EC2 = "pulumi_snapshots.ec2:SPEC"
-TYPE = "Ec2MultiVolumeSnapshot"
-SIZES = (1, 64, 200, 500)
-MODES = ("standard", "adaptive")
-HOLD_SECONDS = 5.0
+SIZES = (64, 200, 500)
+HOLD_SECONDS = 3.0
 POLL_SECONDS = "1"
-CREATE_BUCKET = (100.0, 5.0)
-"""EC2's CreateSnapshots bucket: capacity and refill per second (the fake's EC2 figures)."""
+PROFILES = ("documented", "tight-reads")
+TIGHT_CREATES = (50.0, 10.0)
+TIGHT_READS = (20.0, 5.0)
+DEFAULT_CREATES = {"ec2": (100.0, 5.0)}
+"""The create bucket of the documented profile where it is not the services' default 50 at 5."""
+READ_PREFIXES = ("Describe", "Get", "List")
 
 
-_provider: list[str] = []
+@dataclass(frozen=True)
+class Kind:
+    """One resource as the fleet makes it."""
+
+    key: str
+    type_name: str
+    spec: str
+    service: str
+    create_action: str
+    props: Callable[[int, Sequence[str]], dict[str, Any]]
+    """The inputs of resource `i`, given what `seed` made."""
+    seed: Callable[[FakeAwsServer, int], list[str]]
 
 
-def provider_props(props: dict[str, Any]) -> dict[str, Any]:
-    """`props` with the provider serialised once for the whole run: the SDK's serializer wraps
-    the pickler again on every call, and a thousand calls in one process exhaust the stack."""
-    if not _provider:
-        _provider.append(serialize_provider(SnapshotProvider(EC2)))
-    return {**props, PROVIDER_KEY: _provider[0]}
+def _ec2_seed(server: FakeAwsServer, n: int) -> list[str]:
+    ec2 = server.client("ec2", REGION)
+    found: list[str] = []
+    while len(found) < n:
+        count = min(100, n - len(found))
+        made = ec2.run_instances(ImageId="ami-12c6146b", MinCount=count, MaxCount=count)
+        found += [i["InstanceId"] for i in made["Instances"]]
+    return found
+
+
+def _lightsail_seed(server: FakeAwsServer, _n: int) -> list[str]:
+    api = server.client("lightsail", REGION)
+    api.create_instances(
+        instanceNames=["fleet-web"],
+        availabilityZone=f"{REGION}a",
+        blueprintId="ubuntu_22_04",
+        bundleId="nano_3_0",
+    )
+    api.create_instance_snapshot(instanceName="fleet-web", instanceSnapshotName="fleet-web-snap")
+    return ["fleet-web-snap"]
+
+
+def _database_seed(server: FakeAwsServer, n: int) -> list[str]:
+    api = server.client("lightsail", REGION)
+    names = [f"fleet-db-{i // 50:02d}" for i in range(0, n, 50)]
+    for name in names:
+        api.create_relational_database(
+            relationalDatabaseName=name,
+            relationalDatabaseBlueprintId="mysql_8_0",
+            relationalDatabaseBundleId="micro_2_0",
+            masterDatabaseName="app",
+            masterUsername="admin",
+        )
+    return names
+
+
+def _elasticache_seed(server: FakeAwsServer, _n: int) -> list[str]:
+    api = server.client("elasticache", REGION)
+    api.create_cache_cluster(
+        CacheClusterId="fleet-cache",
+        Engine="redis",
+        CacheNodeType="cache.t3.micro",
+        NumCacheNodes=1,
+    )
+    api.create_snapshot(CacheClusterId="fleet-cache", SnapshotName="fleet-cache-nightly")
+    return ["fleet-cache-nightly"]
+
+
+def _neptune_seed(server: FakeAwsServer, _n: int) -> list[str]:
+    api = server.client("neptune", REGION)
+    api.create_db_cluster(DBClusterIdentifier="fleet-graph", Engine="neptune")
+    api.create_db_cluster_snapshot(
+        DBClusterIdentifier="fleet-graph", DBClusterSnapshotIdentifier="fleet-graph-nightly"
+    )
+    return ["fleet-graph-nightly"]
+
+
+KINDS = (
+    Kind(
+        "ec2",
+        "Ec2MultiVolumeSnapshot",
+        "pulumi_snapshots.ec2:SPEC",
+        "ec2",
+        "CreateSnapshots",
+        lambda i, seeded: {"instance_id": seeded[i]},
+        _ec2_seed,
+    ),
+    Kind(
+        "lightsail-copy",
+        "LightsailSnapshotCopy",
+        "pulumi_snapshots.lightsail:COPY_SPEC",
+        "lightsail",
+        "CopySnapshot",
+        lambda i, seeded: {"source_snapshot_name": seeded[0], "source_region": REGION},
+        _lightsail_seed,
+    ),
+    Kind(
+        "lightsail-database",
+        "LightsailDatabaseSnapshot",
+        "pulumi_snapshots.lightsail:DATABASE_SPEC",
+        "lightsail",
+        "CreateRelationalDatabaseSnapshot",
+        lambda i, seeded: {"relational_database_name": seeded[i // 50]},
+        _database_seed,
+    ),
+    Kind(
+        "elasticache",
+        "ElastiCacheSnapshotCopy",
+        "pulumi_snapshots.elasticache:SPEC",
+        "elasticache",
+        "CopySnapshot",
+        lambda i, seeded: {"source_snapshot_name": seeded[0]},
+        _elasticache_seed,
+    ),
+    Kind(
+        "neptune",
+        "NeptuneClusterSnapshotCopy",
+        "pulumi_snapshots.neptune:SPEC",
+        "neptune",
+        "CopyDBClusterSnapshot",
+        lambda i, seeded: {"source_db_cluster_snapshot_identifier": seeded[0]},
+        _neptune_seed,
+    ),
+)
 
 
 @dataclass
 class Run:
+    kind: str
+    profile: str
     n: int
-    mode: str
     wall: float
+    bound: float
     failed: int
     throttled: int
+    calls_per_create: float
+    reads_per_create: float
     calls_per_round: float
-    peak_rss_mb: float
 
 
-def bucket_bound(n: int) -> float:
-    """Seconds the CreateSnapshots bucket alone needs to admit `n` creates, plus one hold."""
-    capacity, refill = CREATE_BUCKET
+_providers: dict[str, str] = {}
+
+
+def provider_props(spec: str, props: dict[str, Any]) -> dict[str, Any]:
+    """`props` with the provider serialised once per kind: the SDK's serializer wraps the
+    pickler again on every call, and a thousand calls in one process exhaust the stack."""
+    if spec not in _providers:
+        _providers[spec] = serialize_provider(SnapshotProvider(spec))
+    return {**props, PROVIDER_KEY: _providers[spec]}
+
+
+def create_bucket(kind: Kind, profile: str | None) -> tuple[float, float] | None:
+    if profile is None:
+        return None
+    if profile == "tight-reads":
+        return TIGHT_CREATES
+    return DEFAULT_CREATES.get(kind.service, (50.0, 5.0))
+
+
+def bucket_bound(n: int, bucket: tuple[float, float] | None) -> float:
+    """Seconds the create bucket alone needs to admit `n` creates, plus one hold."""
+    if bucket is None:
+        return HOLD_SECONDS
+    capacity, refill = bucket
     return max(0.0, n - capacity) / refill + HOLD_SECONDS
 
 
-def peak_rss_mb(host: ProviderHost) -> float:
-    assert host.pid is not None
-    status = Path(f"/proc/{host.pid}/status").read_text()
-    found = re.search(r"VmHWM:\s+(\d+) kB", status)
-    return int(found.group(1)) / 1024 if found else float("nan")
+def limit(server: FakeAwsServer, kind: Kind, profile: str | None) -> None:
+    control = server.control
+    if profile is None:
+        return
+    for service in (kind.service, "sts"):
+        control.rate_limit(service)
+    if profile == "tight-reads":
+        capacity, refill = TIGHT_CREATES
+        control.rate_limit(kind.service, kind.create_action, capacity=capacity, refill=refill)
+        for action in READS[kind.service]:
+            capacity, refill = TIGHT_READS
+            control.rate_limit(kind.service, action, capacity=capacity, refill=refill)
 
 
-def fleet(server: FakeAwsServer, instances: Sequence[str], mode: str, tag: str) -> Run:
-    """Create one set per instance at once, through a new host, and delete them."""
+READS: Mapping[str, tuple[str, ...]] = {
+    "ec2": ("DescribeSnapshots", "DescribeInstances", "DescribeVolumes"),
+    "lightsail": (
+        "GetInstanceSnapshots",
+        "GetInstanceSnapshot",
+        "GetRelationalDatabaseSnapshots",
+        "GetRelationalDatabaseSnapshot",
+        "GetDiskSnapshots",
+        "GetDiskSnapshot",
+    ),
+    "elasticache": ("DescribeSnapshots", "ListTagsForResource"),
+    "neptune": ("DescribeDBClusterSnapshots", "ListTagsForResource"),
+}
+
+
+def fleet(
+    server: FakeAwsServer, kind: Kind, seeded: Sequence[str], n: int, profile: str | None
+) -> Run:
+    """Create `n` at once through a new host, count, then delete them."""
     control = server.control
     control.reset()
-    control.rate_limit("ec2")
-    control.hold("ec2", match="*", seconds=HOLD_SECONDS)
+    control.hold(kind.service, match="*", seconds=HOLD_SECONDS)
     env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS=POLL_SECONDS, **{STATS_ENV: "1"})
-    config = {"aws:region": REGION, "aws:retryMode": mode}
-    with ProviderHost(env=env, config=config) as host:
+    tag = profile or "unthrottled"
+    with ProviderHost(env=env, config={"aws:region": REGION}) as host:
         checked = []
-        for i, instance in enumerate(instances):
-            name = f"{tag}-{i:04d}"
-            urn = urn_for(TYPE, name)
+        for i in range(n):
+            name = f"fleet-{tag}-{n}-{i:04d}"
+            urn = urn_for(kind.type_name, name)
             props = provider_props(
-                {NAME_KEY: name, OWNER_KEY: f"bench/fleet/{name}", "instance_id": instance}
+                kind.spec,
+                {NAME_KEY: name, OWNER_KEY: f"bench/fleet/{name}", **kind.props(i, seeded)},
             )
             inputs, failures = host.check(urn, {}, props)
             assert failures == [], failures
             checked.append((urn, inputs))
+        limit(server, kind, profile)
 
         def create(item: tuple[str, dict[str, Any]]) -> tuple[str, str, dict[str, Any]] | None:
             urn, inputs = item
@@ -105,99 +274,100 @@ def fleet(server: FakeAwsServer, instances: Sequence[str], mode: str, tag: str) 
             return urn, id_, outs
 
         started = time.perf_counter()
-        with ThreadPoolExecutor(max(len(checked), 1)) as pool:
+        with ThreadPoolExecutor(max(n, 1)) as pool:
             made = list(pool.map(create, checked))
         wall = time.perf_counter() - started
-        rss = peak_rss_mb(host)
+        counts = control.request_counts()
+        errors = control.error_counts()
+        control.clear_rate_limits()
         rounds = [
             int(m.group(1))
             for line in host.output
             if (m := re.search(r"poll round \d+ of \w+ in [\w-]+: (\d+) status calls", line))
         ]
-        errors = control.error_counts().get("ec2", {})
-        throttled = sum(codes.get("RequestLimitExceeded", 0) for codes in errors.values())
-        control.clear_rate_limits()
         for item in made:
             if item is not None:
                 host.delete(item[0], item[1], item[2])
+    calls = counts.get(kind.service, {})
+    total = sum(calls.values()) + sum(counts.get("sts", {}).values())
+    reads = sum(c for action, c in calls.items() if action.startswith(READ_PREFIXES))
+    throttled = sum(
+        count
+        for service in (kind.service, "sts")
+        for codes in errors.get(service, {}).values()
+        for code, count in codes.items()
+        if code in THROTTLING_CODES
+    )
     return Run(
-        n=len(instances),
-        mode=mode,
+        kind=kind.key,
+        profile=tag,
+        n=n,
         wall=wall,
+        bound=bucket_bound(n, create_bucket(kind, profile)),
         failed=sum(1 for item in made if item is None),
         throttled=throttled,
+        calls_per_create=total / n,
+        reads_per_create=reads / n,
         calls_per_round=max(rounds) if rounds else float("nan"),
-        peak_rss_mb=rss,
     )
-
-
-def preview_cost(server: FakeAwsServer, instances: Sequence[str]) -> tuple[float, float]:
-    """Median and p99 (ms) of check then diff of each of 500 resources, through the host."""
-    env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS=POLL_SECONDS)
-    timings: list[float] = []
-    with ProviderHost(env=env, config={"aws:region": REGION}) as host:
-        for i, instance in enumerate(instances):
-            name = f"preview-{i:04d}"
-            urn = urn_for(TYPE, name)
-            props = provider_props({NAME_KEY: name, "instance_id": instance, "tags": {"a": "1"}})
-            olds = {**props, "snapshot_ids": ["snap-0123456789abcdef0"], "region": REGION}
-            started = time.perf_counter()
-            inputs, _ = host.check(urn, props, props)
-            host.diff(urn, "snap-0123456789abcdef0", olds, inputs)
-            timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    sizes = tuple(int(a) for a in (argv if argv is not None else sys.argv[1:])) or SIZES
+    args = list(argv if argv is not None else sys.argv[1:])
+    chosen = [k for k in KINDS if k.key in args] or list(KINDS)
+    sizes = tuple(int(a) for a in args if a.isdigit()) or SIZES
+    runs: list[Run] = []
     with FakeAwsServer() as server:
-        ec2 = server.client("ec2", REGION)
-        instances: list[str] = []
-        while len(instances) < max(sizes):
-            count = min(100, max(sizes) - len(instances))
-            made = ec2.run_instances(ImageId="ami-12c6146b", MinCount=count, MaxCount=count)
-            instances += [i["InstanceId"] for i in made["Instances"]]
-        runs: list[Run] = []
-        for mode in MODES:
-            for n in sizes:
-                print(f"fleet of {n}, retry mode {mode} ...", flush=True)
-                runs.append(fleet(server, instances[:n], mode, f"{mode}-{n}"))
-        median, p99 = preview_cost(server, instances[:500])
+        for kind in chosen:
+            seeded = kind.seed(server, max(sizes))
+            for profile in PROFILES:
+                for n in sizes:
+                    print(f"{kind.key}: {n} creates, {profile} buckets ...", flush=True)
+                    runs.append(fleet(server, kind, seeded, n, profile))
+            for n in (1, 64):
+                print(f"{kind.key}: {n} creates, no buckets ...", flush=True)
+                runs.append(fleet(server, kind, seeded, n, None))
     print()
     header = (
-        "mode",
+        "resource",
+        "buckets",
         "N",
         "wall s",
-        "vs one",
-        "bucket bound s",
+        "bound s",
         "vs bound",
         "failed",
         "throttled",
+        "calls/create",
+        "reads/create",
         "calls/round",
-        "host peak RSS MB",
     )
     rows = [header]
     for run in runs:
-        one = next(r for r in runs if r.mode == run.mode and r.n == min(sizes))
         rows.append(
             (
-                run.mode,
+                run.kind,
+                run.profile,
                 str(run.n),
                 f"{run.wall:.1f}",
-                f"{run.wall / one.wall:.2f}x",
-                f"{bucket_bound(run.n):.1f}",
-                f"{run.wall / bucket_bound(run.n):.2f}x",
+                f"{run.bound:.1f}",
+                f"{run.wall / run.bound:.2f}x",
                 str(run.failed),
                 str(run.throttled),
+                f"{run.calls_per_create:.2f}",
+                f"{run.reads_per_create:.2f}",
                 f"{run.calls_per_round:g}",
-                f"{run.peak_rss_mb:.0f}",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:
         print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
-    print(f"\ncheck+diff per resource, 500 resources: median {median:.1f} ms, p99 {p99:.1f} ms")
+    for kind in chosen:
+        alone = [r for r in runs if r.kind == kind.key and r.profile == "unthrottled"]
+        if len(alone) == 2:
+            print(
+                f"{kind.key}: 64 unthrottled creates take {alone[1].wall / alone[0].wall:.2f}x "
+                f"one create (hold {HOLD_SECONDS:g} s, poll interval {POLL_SECONDS} s)"
+            )
 
 
 if __name__ == "__main__":

@@ -154,6 +154,10 @@ class ElastiCacheSnapshotCopyInputs(Inputs):
             )
         return value
 
+    def tag_slots(self) -> int:
+        """An export's tags are S3 object tags: 10 a file."""
+        return S3_TAG_RULES.max_tags if self.target_bucket is not None else super().tag_slots()
+
     def cross_checks(self) -> Iterable[tuple[str, str]]:
         """A copy's name follows the snapshot naming rules and differs from its source's; an
         export's tags follow S3's object tag rules."""

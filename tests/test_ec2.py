@@ -298,3 +298,19 @@ def test_a_set_on_many_pages_is_read_whole(
         assert live is not None and live.outputs["snapshot_ids"] == created.id.split(",")
     # Six snapshots on pages of five: two calls.
     assert fake.request_counts()["ec2"]["DescribeSnapshots"] == 2
+
+
+def test_all_fifty_tags_are_the_users(
+    fake: Control, provider: SnapshotProvider, instance: dict[str, Any]
+) -> None:
+    full = {f"k{i:02d}": "v" for i in range(50)}
+    inputs = checked(provider, instance_id=instance["id"], tags=full)
+    made = provider.create({**inputs, "__owner": "shop/dev/backup"})
+    ec2 = boto3.client("ec2", region_name=REGION)
+    found = ec2.describe_snapshots(SnapshotIds=made.id.split(","))["Snapshots"]
+    # EC2 allows 50 tags a snapshot (its fake refuses a 51st): the mark takes none of them.
+    assert all({t["Key"]: t["Value"] for t in s["Tags"]} == full for s in found)
+    assert (made.outs or {})["__mark"] is None
+    # A second create of the resource finds no unfinished set of its own: a new set.
+    again = provider.create({**inputs, "__owner": "shop/dev/backup"})
+    assert set(again.id.split(",")).isdisjoint(made.id.split(","))

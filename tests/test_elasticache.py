@@ -121,7 +121,7 @@ def put(key: str, bucket: str = BUCKET) -> None:
         ({"tags": {"k" * 129: "v"}}, "tags", "1 to 128"),
         ({"tags": {"k": "v" * 257}}, "tags", "at most 256"),
         ({"tags": {"AWS:owner": "v"}}, "tags", "must not start with 'aws:'"),
-        ({"tags": {f"k{i}": "v" for i in range(50)}}, "tags", "at most 49 tags"),
+        ({"tags": {f"k{i}": "v" for i in range(51)}}, "tags", "at most 50 tags"),
         (
             {"target_snapshot_name": "x" * 1001, "target_bucket": BUCKET},
             "target_snapshot_name",
@@ -756,7 +756,7 @@ def test_an_exports_tags_are_its_objects_tags(fake: Control, provider: SnapshotP
 @pytest.mark.parametrize(
     ("tags", "phrase"),
     [
-        ({f"k{i}": "v" for i in range(10)}, "at most 9 tags"),
+        ({f"k{i}": "v" for i in range(11)}, "at most 10 tags"),
         ({"k#": "v"}, "not allowed: '#'"),
         ({"k": "v!"}, "not allowed: '!'"),
         ({"aws:owner": "v"}, "must not start with 'aws:'"),
@@ -770,7 +770,7 @@ def test_an_exports_tags_follow_s3_object_tag_rules(
     assert list(got) == ["tags"], got
     assert phrase in got["tags"]
     # The same tags are ElastiCache tags on a copy, where S3's rules do not apply.
-    if phrase in ("at most 9 tags", "not allowed: '#'", "not allowed: '!'"):
+    if phrase in ("at most 10 tags", "not allowed: '#'", "not allowed: '!'"):
         assert failures(provider, tags=tags) == {}
 
 

@@ -477,3 +477,24 @@ def test_a_batch_read_whose_filter_is_ignored_never_loses_a_copy(
     for copy in copies:
         got = found[copy]
         assert got is not None and got.state == "available", copy
+
+
+FULL = {f"team{i:02d}": "v" for i in range(50)}
+"""As many tags as Neptune allows on a resource: every slot the user's."""
+
+
+def test_every_tag_slot_is_the_users_and_a_replacement_still_makes_a_new_copy(
+    fake: Control, provider: SnapshotProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = checked(provider, source_db_cluster_snapshot_identifier="nightly", tags=FULL)
+    first = provider.create({**inputs, "__owner": "shop/dev/graph-copy"})
+    arn = (first.outs or {})["db_cluster_snapshot_arn"]
+    tags = boto3.client("neptune", region_name=REGION).list_tags_for_resource(ResourceName=arn)
+    assert {t["Key"]: t["Value"] for t in tags["TagList"]} == FULL
+    assert (first.outs or {})["__mark"] is None
+    assert "gets no ownership mark" in capsys.readouterr().out
+    # `up --replace`: the same resource and inputs create again. Without a mark nothing says
+    # whether the copy under the derived name is finished, so it is never taken over.
+    again = provider.create({**inputs, "__owner": "shop/dev/graph-copy"})
+    assert again.id != first.id
+    assert live(first.id) is not None and live(again.id) is not None

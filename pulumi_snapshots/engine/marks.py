@@ -18,7 +18,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 MARK_KEY = "pulumi-snapshots:owner"
 """The tag key of the mark. Tags under `pulumi-snapshots:` are the provider's own."""
@@ -51,11 +51,14 @@ class Mark:
     owner: str
     generation: str
     state: str | None = None
+    written: bool = field(default=True, compare=False)
+    """Whether the snapshot carries it. Every tag slot is the user's: when the user's tags
+    fill them all, the create writes no mark (`unmarked`)."""
 
     @classmethod
-    def new(cls, owner: str) -> Mark:
+    def new(cls, owner: str, *, written: bool = True) -> Mark:
         """The mark of a new create by `owner`, while it waits."""
-        return cls(owner, secrets.token_hex(4), CREATING)
+        return cls(owner, secrets.token_hex(4), CREATING, written)
 
     @property
     def unfinished(self) -> bool:

@@ -40,7 +40,7 @@ from pulumi_snapshots.engine.hostpool import (
     watch_engine,
     widen_provider_host,
 )
-from pulumi_snapshots.engine.marks import MARK_KEY, Mark, without_mark
+from pulumi_snapshots.engine.marks import DONE, MARK_KEY, Mark, without_mark
 from pulumi_snapshots.engine.polling import Unread, shared_poller
 from pulumi_snapshots.engine.spec import Context, Live, ResourceSpec
 from pulumi_snapshots.engine.validation import (
@@ -355,8 +355,16 @@ class SnapshotProvider(ResourceProvider):
         timeout = model.timeout_minutes or spec.default_timeout_minutes
         ctx = self._context(given, changing=True, minutes=timeout)
         owner = props.get(OWNER_KEY) or f"{spec.type_name}/{props.get(NAME_KEY) or ''}"
-        mark = Mark.new(str(owner))
         desired = self._desired(given.get("tags"))
+        # The mark takes a tag slot only where one is free: with every slot the user's, it is
+        # not written, and an interrupted create of it cannot be resumed (`_name_holder`).
+        mark = Mark.new(str(owner), written=len(desired or {}) < model.tag_slots())
+        if not mark.written:
+            ctx.report(
+                f"{self._subject(given, None)}: every tag slot holds the resource's tags, so it "
+                "gets no ownership mark; if this create is interrupted, the next one makes a "
+                "new snapshot instead of resuming it"
+            )
         # What create writes: the default tags under the resource's own (`aws:defaultTags`).
         model = model.model_copy(update={"tags": desired or None})
         id_, how = self._start(ctx, model, given, mark, bool(props.get(AUTONAMED_KEY)))
@@ -374,7 +382,7 @@ class SnapshotProvider(ResourceProvider):
             if how != CREATED or not sends_tags:
                 # What the create did not write: the tags of an adopted or resumed snapshot,
                 # of one whose API takes none, and the mark again with them.
-                wanted = {**(model.tags or {}), MARK_KEY: done.value()}
+                wanted = {**(model.tags or {}), **_mark_tag(done)}
                 have = live.tags
                 add = {k: v for k, v in wanted.items() if have is None or have.get(k) != v}
                 if add:
@@ -398,9 +406,9 @@ class SnapshotProvider(ResourceProvider):
                 # create sent them all: they are known, so no read per create is needed.
                 live = replace(live, tags=dict(model.tags or {}))
         if live.tags is not None:
-            live = replace(live, tags={**live.tags, MARK_KEY: done.value()})
+            live = replace(live, tags={**live.tags, **_mark_tag(done)})
         outputs = self._outputs(given, live, ctx, given.get("tags") or {})
-        outputs[MARK_OUTPUT] = done.value()
+        outputs[MARK_OUTPUT] = done.value() if done.written else None
         outputs[DESIRED_OUTPUT] = desired
         if props.get(AUTONAMED_KEY) and spec.name_input:
             # For diff, which sees outputs only: the name derived for this resource, which the
@@ -439,7 +447,7 @@ class SnapshotProvider(ResourceProvider):
                 model = model.model_copy(update={spec.name_input: given[spec.name_input]})
             # The mark goes with the request where the API takes tags; elsewhere it is written
             # as soon as the snapshot can be tagged, and again with the tags after the wait.
-            tags = {**(model.tags or {}), MARK_KEY: mark.value()}
+            tags = {**(model.tags or {}), **_mark_tag(mark)}
             try:
                 return spec.create(ctx, model.model_copy(update={"tags": tags})), CREATED
             except AwsCallError as exc:
@@ -448,7 +456,9 @@ class SnapshotProvider(ResourceProvider):
                 # Create first, read only when it fails: in the common case the name is free,
                 # and a read before every create would spend the describe bucket that the
                 # shared poll rounds need.
-                found, taken = self._name_holder(ctx, given, mark.owner, autonamed)
+                found, taken = self._name_holder(
+                    ctx, given, mark.owner, autonamed, model.tag_slots()
+                )
                 if found is not None:
                     return self._resume(ctx, model, found, subject, mark), RESUMED
                 if taken is None:
@@ -474,7 +484,7 @@ class SnapshotProvider(ResourceProvider):
         return found.id
 
     def _name_holder(
-        self, ctx: Context, given: dict[str, Any], owner: str, autonamed: bool
+        self, ctx: Context, given: dict[str, Any], owner: str, autonamed: bool, slots: int
     ) -> tuple[Live | None, str | None]:
         """After a create of the target name failed: what holds the name. Either what an
         earlier create of this resource left unfinished (interrupted, or timed out), to resume;
@@ -493,7 +503,13 @@ class SnapshotProvider(ResourceProvider):
         live = self._describe(ctx, name)
         if live is None:
             return None, None
-        existing = Mark.parse((self._with_tags(ctx, live).tags or {}).get(MARK_KEY))
+        carried = visible_tags(ctx.aws.settings, self._with_tags(ctx, live).tags)
+        existing = Mark.parse(carried.get(MARK_KEY))
+        if existing is None and autonamed and len(carried) >= slots:
+            # Its name derives from this resource, but its tags fill every slot, so it never
+            # had a mark to say whether its create returned: it may be the resource's current
+            # snapshot (a forced replacement), which must never be taken over.
+            existing = Mark(owner, f"unmarked-{len(carried)}", DONE)
         if existing is None or existing.owner != owner:
             if existing is None and autonamed:
                 # Its name derives from this resource and its inputs: it is this resource's
@@ -560,7 +576,8 @@ class SnapshotProvider(ResourceProvider):
     def _put_mark(
         self, ctx: Context, target: str | Sequence[str], subject: str, mark: Mark
     ) -> None:
-        self.spec.tag_api.apply(ctx, target, subject, {MARK_KEY: mark.value()}, [])
+        if mark.written:
+            self.spec.tag_api.apply(ctx, target, subject, {MARK_KEY: mark.value()}, [])
 
     def _after_timeout(
         self,
@@ -584,6 +601,12 @@ class SnapshotProvider(ResourceProvider):
             pass  # The mark of the create already says whose it is.
         command = self.spec.delete_command(ctx, id_) if self.spec.delete_command else None
         delete = f"run `{command}`" if command else "delete it in the console"
+        if not mark.written:
+            return (
+                f"{exc}. It is kept, but with every tag slot holding the resource's tags it has "
+                "no ownership mark, so the next `pulumi up` makes a new one instead of "
+                f"resuming it. To delete it, {delete}; or set delete_on_timeout=true"
+            )
         return (
             f"{exc}. It is kept, marked as this resource's ({MARK_KEY}), and the next "
             f"`pulumi up` resumes waiting for it. To delete it instead, {delete}, or set "
@@ -866,6 +889,11 @@ class SnapshotProvider(ResourceProvider):
         )
         outs["tags_all"] = tags
         return outs
+
+
+def _mark_tag(mark: Mark) -> dict[str, str]:
+    """The mark as a tag, or nothing where it takes no slot (`Mark.written`)."""
+    return {MARK_KEY: mark.value()} if mark.written else {}
 
 
 def _recorded_desired(outputs: Mapping[str, Any]) -> Any:

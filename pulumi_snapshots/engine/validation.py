@@ -26,7 +26,7 @@ from pydantic import (
 from pulumi_snapshots.aws.forms import FALSE_WORDS, TRUE_WORDS
 from pulumi_snapshots.aws.forms import REGION_PATTERN as REGION_PATTERN
 from pulumi_snapshots.aws.identity import IdentityInput
-from pulumi_snapshots.engine.marks import MARK_KEY, RESERVED_PREFIX
+from pulumi_snapshots.engine.marks import RESERVED_PREFIX
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """The wire form of a value that is not known yet (preview). The provider host turns it into a
@@ -81,11 +81,9 @@ class TagRules:
     def violations(self, tags: Mapping[str, str]) -> list[str]:
         """Every broken rule, as a sentence naming the tag."""
         problems: list[str] = []
-        if len(tags) > self.max_tags - 1:
-            problems.append(
-                f"at most {self.max_tags - 1} tags are allowed, got {len(tags)} (AWS allows "
-                f"{self.max_tags}; one holds the provider's mark {MARK_KEY!r})"
-            )
+        if len(tags) > self.max_tags:
+            # Every slot is the user's: the provider's mark takes one only when one is free.
+            problems.append(f"at most {self.max_tags} tags are allowed, got {len(tags)}")
         for key, value in tags.items():
             if key.startswith(RESERVED_PREFIX):
                 problems.append(
@@ -127,6 +125,11 @@ class Inputs(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
     tag_rules: ClassVar[TagRules] = TagRules(max_key=128, max_value=256)
+
+    def tag_slots(self) -> int:
+        """How many tags AWS lets the snapshot carry (the provider's mark goes only in a free
+        one)."""
+        return self.tag_rules.max_tags
 
     region: str | None = None
     tags: dict[str, str] | None = None

@@ -61,11 +61,14 @@ def test_unknown_property_is_reported() -> None:
     }
 
 
-def test_too_many_tags_leave_room_for_the_mark() -> None:
+def test_every_tag_slot_is_the_users() -> None:
+    three = {"1": "v", "2": "v", "3": "v"}
     assert (
-        "at most 2 tags" in failures({"name": "n", "tags": {"1": "v", "2": "v", "3": "v"}})["tags"]
+        "at most 3 tags are allowed, got 4"
+        in failures({"name": "n", "tags": {**three, "4": "v"}})["tags"]
     )
-    assert "tags" not in failures({"name": "n", "tags": {"1": "v", "2": "v"}})
+    # All of them: the mark takes a slot only when one is free.
+    assert "tags" not in failures({"name": "n", "tags": three})
     reserved = failures({"name": "n", "tags": {"pulumi-snapshots:owner": "me"}})["tags"]
     assert "is reserved" in reserved
 
