@@ -7,9 +7,9 @@ N = 64, 200 and 500, under two bucket profiles:
 - `documented`: EC2's documented buckets (CreateSnapshots 100 tokens refilled at 5 a second,
   DescribeSnapshots 100 at 20), and for the services that publish none, 100 at 20 for reads
   and 50 at 5 for the rest;
-- `tight-reads`: the create action 50 at 10 a second, and every read 20 at 5 a second: describes
-  are scarcer than creates, so reads made per create, rather than per round, would queue behind
-  the bucket and slow the fleet.
+- `tight-reads`: the create action and the tag writes 50 at 10 a second, and every read 20 at 5
+  a second: describes are scarcer than creates, so reads made per create, rather than per round,
+  would queue behind the bucket and slow the fleet.
 
 For each run: wall time against the bucket bound (the time the create bucket alone needs to
 admit N creates, plus one hold), failed creates, throttling errors, calls per create (every
@@ -17,7 +17,13 @@ call of the service and of STS during the creates, divided by N; the reads among
 and the most status calls of one poll round. `bench fleet RESOURCE... N...` runs a part, such
 as `bench fleet neptune 200`.
 
-Then one create alone and 64 at once with no buckets, for the cost of concurrency itself.
+Then, with no buckets, one create alone and 64 at once, for the cost of concurrency itself,
+twice: with a hold of 3 s, a whole number of poll intervals (1 s), and of 3.5 s. A create alone
+joins an idle poller, whose rounds start with it, so with the first hold it is read the moment
+its snapshot is ready; 64 creates start over a few tenths of a second and share the rounds of
+the first, so a snapshot made later is ready just after a round and waits most of an interval
+for the next. With the second hold, a create alone waits half an interval too, as it does on
+average when AWS takes however long it takes.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from pulumi_snapshots.testing.host import PROVIDER_KEY, ProviderHost, urn_for
 REGION = "us-east-1"
 SIZES = (64, 200, 500)
 HOLD_SECONDS = 3.0
+OFF_GRID_HOLD_SECONDS = 3.5
 POLL_SECONDS = "1"
 PROFILES = ("documented", "tight-reads")
 TIGHT_CREATES = (50.0, 10.0)
@@ -175,6 +182,7 @@ KINDS = (
 class Run:
     kind: str
     profile: str
+    hold: float
     n: int
     wall: float
     bound: float
@@ -220,11 +228,20 @@ def limit(server: FakeAwsServer, kind: Kind, profile: str | None) -> None:
         control.rate_limit(service)
     if profile == "tight-reads":
         capacity, refill = TIGHT_CREATES
-        control.rate_limit(kind.service, kind.create_action, capacity=capacity, refill=refill)
+        # Tag writes are changes too: they get the create's figures.
+        for action in (kind.create_action, TAG_WRITES[kind.service]):
+            control.rate_limit(kind.service, action, capacity=capacity, refill=refill)
         for action in READS[kind.service]:
             capacity, refill = TIGHT_READS
             control.rate_limit(kind.service, action, capacity=capacity, refill=refill)
 
+
+TAG_WRITES: Mapping[str, str] = {
+    "ec2": "CreateTags",
+    "lightsail": "TagResource",
+    "elasticache": "AddTagsToResource",
+    "neptune": "AddTagsToResource",
+}
 
 READS: Mapping[str, tuple[str, ...]] = {
     "ec2": ("DescribeSnapshots", "DescribeInstances", "DescribeVolumes"),
@@ -242,18 +259,23 @@ READS: Mapping[str, tuple[str, ...]] = {
 
 
 def fleet(
-    server: FakeAwsServer, kind: Kind, seeded: Sequence[str], n: int, profile: str | None
+    server: FakeAwsServer,
+    kind: Kind,
+    seeded: Sequence[str],
+    n: int,
+    profile: str | None,
+    hold: float = HOLD_SECONDS,
 ) -> Run:
     """Create `n` at once through a new host, count, then delete them."""
     control = server.control
     control.reset()
-    control.hold(kind.service, match="*", seconds=HOLD_SECONDS)
+    control.hold(kind.service, match="*", seconds=hold)
     env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS=POLL_SECONDS, **{STATS_ENV: "1"})
     tag = profile or "unthrottled"
     with ProviderHost(env=env, config={"aws:region": REGION}) as host:
         checked = []
         for i in range(n):
-            name = f"fleet-{tag}-{n}-{i:04d}"
+            name = f"fleet-{tag}-{hold:g}-{n}-{i:04d}".replace(".", "-")
             urn = urn_for(kind.type_name, name)
             props = provider_props(
                 kind.spec,
@@ -301,9 +323,10 @@ def fleet(
     return Run(
         kind=kind.key,
         profile=tag,
+        hold=hold,
         n=n,
         wall=wall,
-        bound=bucket_bound(n, create_bucket(kind, profile)),
+        bound=bucket_bound(n, create_bucket(kind, profile)) - HOLD_SECONDS + hold,
         failed=sum(1 for item in made if item is None),
         throttled=throttled,
         calls_per_create=total / n,
@@ -324,13 +347,15 @@ def main(argv: Sequence[str] | None = None) -> None:
                 for n in sizes:
                     print(f"{kind.key}: {n} creates, {profile} buckets ...", flush=True)
                     runs.append(fleet(server, kind, seeded, n, profile))
-            for n in (1, 64):
-                print(f"{kind.key}: {n} creates, no buckets ...", flush=True)
-                runs.append(fleet(server, kind, seeded, n, None))
+            for hold in (HOLD_SECONDS, OFF_GRID_HOLD_SECONDS):
+                for n in (1, 64):
+                    print(f"{kind.key}: {n} creates, no buckets, hold {hold:g} s ...", flush=True)
+                    runs.append(fleet(server, kind, seeded, n, None, hold))
     print()
     header = (
         "resource",
         "buckets",
+        "hold s",
         "N",
         "wall s",
         "bound s",
@@ -347,6 +372,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             (
                 run.kind,
                 run.profile,
+                f"{run.hold:g}",
                 str(run.n),
                 f"{run.wall:.1f}",
                 f"{run.bound:.1f}",
@@ -362,12 +388,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     for row in rows:
         print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
     for kind in chosen:
-        alone = [r for r in runs if r.kind == kind.key and r.profile == "unthrottled"]
-        if len(alone) == 2:
-            print(
-                f"{kind.key}: 64 unthrottled creates take {alone[1].wall / alone[0].wall:.2f}x "
-                f"one create (hold {HOLD_SECONDS:g} s, poll interval {POLL_SECONDS} s)"
-            )
+        for hold in (HOLD_SECONDS, OFF_GRID_HOLD_SECONDS):
+            alone = [
+                r
+                for r in runs
+                if r.kind == kind.key and r.profile == "unthrottled" and r.hold == hold
+            ]
+            if len(alone) == 2:
+                print(
+                    f"{kind.key}: 64 unthrottled creates take {alone[1].wall / alone[0].wall:.2f}x"
+                    f" one create (hold {hold:g} s, poll interval {POLL_SECONDS} s)"
+                )
 
 
 if __name__ == "__main__":

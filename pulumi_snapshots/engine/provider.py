@@ -369,11 +369,15 @@ class SnapshotProvider(ResourceProvider):
         model = model.model_copy(update={"tags": desired or None})
         id_, how = self._start(ctx, model, given, mark, bool(props.get(AUTONAMED_KEY)))
         subject = self._subject(given, id_)
-        # A snapshot whose create takes no tags gets its mark as soon as it can be tagged.
         sends_tags = (
             spec.tags_on_create(model) if callable(spec.tags_on_create) else spec.tags_on_create
         )
-        unmarked = mark if how == CREATED and not sends_tags else None
+        # A snapshot whose create takes no tags gets its mark as soon as it can be tagged, if its
+        # name is fixed: that is what an interrupted create is resumed by. An autonamed one needs
+        # none (its name derives from the resource), and a tag write spared per create matters
+        # where all of them share one bucket.
+        autonamed = bool(props.get(AUTONAMED_KEY))
+        unmarked = mark if how == CREATED and not sends_tags and not autonamed else None
         # Once create returns, the snapshot is the resource's: a later create of the same
         # resource (a forced replacement) must not take it over.
         done = mark.finished()
@@ -387,7 +391,8 @@ class SnapshotProvider(ResourceProvider):
                 add = {k: v for k, v in wanted.items() if have is None or have.get(k) != v}
                 if add:
                     spec.tag_api.apply(ctx, live.tag_target, subject, add, [])
-                    live = self._describe(ctx, id_) or live
+                    # What was written is known: no read to learn it.
+                    live = replace(live, tags={**(have or {}), **add})
         except WaitTimeout as exc:
             raise WaitTimeout(
                 self._after_timeout(ctx, id_, subject, model, mark, how, exc)

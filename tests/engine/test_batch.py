@@ -1,0 +1,67 @@
+"""Shared lookups: concurrent callers share calls, each gets its own answer or its call's error."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from pulumi_snapshots.engine.batch import SharedLookup, reset_lookups, shared_lookup
+
+
+def test_callers_that_arrive_during_a_call_share_the_next_one() -> None:
+    first_started = threading.Event()
+    release_first = threading.Event()
+    calls: list[list[str]] = []
+
+    def lookup(keys: Sequence[str]) -> Mapping[str, str]:
+        calls.append(list(keys))
+        if len(calls) == 1:
+            first_started.set()
+            release_first.wait()
+        return {k: k.upper() for k in keys if k != "missing"}
+
+    shared: SharedLookup[str, str] = SharedLookup(lookup)
+    with ThreadPoolExecutor(9) as pool:
+        first = pool.submit(shared.get, "a")
+        assert first_started.wait(10)
+        later = {k: pool.submit(shared.get, k) for k in ("b", "c", "b", "missing")}
+        # Every later caller is queued before the first call returns.
+        while len(shared._queued) < 3:
+            threading.Event().wait(0.001)
+        release_first.set()
+        assert first.result(10) == "A"
+        assert {k: f.result(10) for k, f in later.items()} == {
+            "b": "B",
+            "c": "C",
+            "missing": None,
+        }
+    # Two calls for five callers: the first, and one for all who came during it.
+    assert calls[0] == ["a"] and sorted(calls[1]) == ["b", "c", "missing"] and len(calls) == 2
+
+
+def test_a_failed_call_fails_every_caller_it_carried_and_the_next_call_is_fresh() -> None:
+    answers = iter([RuntimeError("throttled"), {"a": 1}])
+
+    def lookup(keys: Sequence[str]) -> Mapping[str, int]:
+        got = next(answers)
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+    shared: SharedLookup[str, int] = SharedLookup(lookup)
+    with pytest.raises(RuntimeError, match="throttled"):
+        shared.get("a")
+    assert shared.get("a") == 1
+    assert shared.calls == 2
+
+
+def test_lookups_are_shared_per_key_until_reset() -> None:
+    reset_lookups()
+    made = shared_lookup(("kind", "us-east-1"), lambda keys: dict.fromkeys(keys, 1))
+    assert shared_lookup(("kind", "us-east-1"), lambda keys: {}) is made
+    assert shared_lookup(("kind", "eu-west-1"), lambda keys: {}) is not made
+    reset_lookups()
+    assert shared_lookup(("kind", "us-east-1"), lambda keys: {}) is not made
