@@ -265,6 +265,7 @@ def fleet(
     n: int,
     profile: str | None,
     hold: float = HOLD_SECONDS,
+    retry_mode: str | None = None,
 ) -> Run:
     """Create `n` at once through a new host, count, then delete them."""
     control = server.control
@@ -272,7 +273,8 @@ def fleet(
     control.hold(kind.service, match="*", seconds=hold)
     env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS=POLL_SECONDS, **{STATS_ENV: "1"})
     tag = profile or "unthrottled"
-    with ProviderHost(env=env, config={"aws:region": REGION}) as host:
+    config = {"aws:region": REGION, **({"aws:retryMode": retry_mode} if retry_mode else {})}
+    with ProviderHost(env=env, config=config) as host:
         checked = []
         for i in range(n):
             name = f"fleet-{tag}-{hold:g}-{n}-{i:04d}".replace(".", "-")
@@ -335,8 +337,41 @@ def fleet(
     )
 
 
+def modes(kinds: Sequence[Kind], sizes: Sequence[int]) -> None:
+    """botocore's standard and adaptive retry modes side by side under the documented buckets
+    (`bench fleet modes [RESOURCE...] [N ...]`, default EC2 and 500), for the choice of the
+    default mode."""
+    rows = [("resource", "mode", "N", "wall s", "vs bound", "failed", "throttled", "calls/create")]
+    with FakeAwsServer() as server:
+        for kind in kinds:
+            seeded = kind.seed(server, max(sizes))
+            for n in sizes:
+                for mode in ("standard", "adaptive"):
+                    print(f"{kind.key}: {n} creates, retry mode {mode} ...", flush=True)
+                    run = fleet(server, kind, seeded, n, "documented", retry_mode=mode)
+                    rows.append(
+                        (
+                            kind.key,
+                            mode,
+                            str(n),
+                            f"{run.wall:.1f}",
+                            f"{run.wall / run.bound:.2f}x",
+                            str(run.failed),
+                            str(run.throttled),
+                            f"{run.calls_per_create:.2f}",
+                        )
+                    )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(argv if argv is not None else sys.argv[1:])
+    if args[:1] == ["modes"]:
+        kinds = [k for k in KINDS if k.key in args] or [KINDS[0]]
+        modes(kinds, tuple(int(a) for a in args if a.isdigit()) or (500,))
+        return
     chosen = [k for k in KINDS if k.key in args] or list(KINDS)
     sizes = tuple(int(a) for a in args if a.isdigit()) or SIZES
     runs: list[Run] = []

@@ -71,7 +71,7 @@ def client(
     with _lock:
         cached = _clients.get(key)
         if cached is None:
-            # Throttling and transient errors are retried by botocore itself: in adaptive mode
+            # Throttling and transient errors are retried by botocore itself: in standard mode
             # (`sessions.DEFAULT_RETRY_MODE`) unless the stack or the environment says otherwise.
             cached = sessions.client(
                 settings,

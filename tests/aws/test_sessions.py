@@ -260,9 +260,9 @@ def test_retries(fake_aws: LocalControl, monkeypatch: pytest.MonkeyPatch) -> Non
         "total_max_attempts": 4,
     }
     # botocore counts `max_attempts` as retries: 10 retries are 11 attempts. Unless told
-    # otherwise, clients rate-limit themselves once throttled (adaptive).
+    # otherwise, standard mode, as in pulumi-aws (`sessions.DEFAULT_RETRY_MODE`).
     assert retries(made(settings(), default_retries=10)) == {
-        "mode": "adaptive",
+        "mode": "standard",
         "total_max_attempts": 11,
     }
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
