@@ -233,7 +233,7 @@ def _find_own(ctx: Context, m: Ec2MultiVolumeSnapshotInputs, owner: str) -> str 
         return found
 
     lookup = shared_lookup(("ec2-marks", ctx.region, ctx.identity), marked_sets)
-    sets = lookup.get(owner) or {}
+    sets = lookup.get(owner, marked_sets) or {}
     unfinished = [
         members
         for value, members in sets.items()

@@ -164,7 +164,7 @@ def _source(
         return {s: _read_source(ctx, s, f"NeptuneClusterSnapshotCopy source {s}") for s in sources}
 
     lookup = shared_lookup(("neptune-sources", ctx.region, ctx.identity), read_each)
-    return lookup.get(m.source_db_cluster_snapshot_identifier)
+    return lookup.get(m.source_db_cluster_snapshot_identifier, read_each)
 
 
 def _read_source(ctx: Context, source: str, subject: str) -> Mapping[str, Any] | None:

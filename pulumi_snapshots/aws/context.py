@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pulumi_snapshots.aws import clients, config, regions
-from pulumi_snapshots.aws.config import AwsSettings, ConfigError, ConfigReading
+from pulumi_snapshots.aws.config import AwsSettings
 from pulumi_snapshots.aws.identity import Identity, resolve_identity
 from pulumi_snapshots.errors import SnapshotError
 
@@ -50,16 +50,11 @@ class AwsContext:
         return replace(self, patience=clients.Patience(time.monotonic() + minutes * 60))
 
 
-def reading(handle: str | None) -> ConfigReading:
-    """What configure read from the stack config (nothing without a handle)."""
-    return config.recall_reading(handle)
-
-
 def settings_for(handle: str | None, changing: bool) -> AwsSettings:
     """The stack's settings, or the ConfigError of a problem that stops this operation: any
     problem stops a check, create or update; only those of keys that choose the identity or
     the endpoint stop a read or delete."""
-    found = reading(handle)
+    found = config.recall_reading(handle)
     failure = found.failure(changing)
     if failure is not None:
         raise failure
@@ -95,6 +90,3 @@ def region_problem(settings: AwsSettings, region: str) -> str | None:
         f"{region!r} is not a region AWS lists (the stack config aws:skipRegionValidation is "
         "false; set it to true for a region newer than this provider's botocore)"
     )
-
-
-__all__ = ["AwsContext", "ConfigError", "reading", "region_problem", "resolve", "settings_for"]

@@ -28,9 +28,15 @@ class SharedLookup(Generic[K, V]):
         self._busy = False
         self.calls = 0
 
-    def get(self, key: K) -> V | None:
+    def get(
+        self,
+        key: K,
+        lookup_many: Callable[[Sequence[K]], Mapping[K, V | None]] | None = None,
+    ) -> V | None:
         """The value of `key` (None when the lookup found none); re-raises the error of the
-        call that carried it."""
+        call that carried it. A caller that makes the call makes it with its own `lookup_many`
+        (else the one this was made with): its context, such as how long a throttled call
+        keeps trying, is the live one, not that of whoever came first."""
         with self._cond:
             self._waiting[key] = self._waiting.get(key, 0) + 1
             if key not in self._queued:
@@ -40,7 +46,7 @@ class SharedLookup(Generic[K, V]):
                     if self._busy:
                         self._cond.wait()
                         continue
-                    self._run_locked()
+                    self._run_locked(lookup_many or self._lookup_many)
                 found = self._answers[key]
             finally:
                 self._waiting[key] -= 1
@@ -51,7 +57,7 @@ class SharedLookup(Generic[K, V]):
             raise found
         return found
 
-    def _run_locked(self) -> None:
+    def _run_locked(self, lookup_many: Callable[[Sequence[K]], Mapping[K, V | None]]) -> None:
         keys, self._queued = self._queued, []
         self._busy = True
         interrupted = RuntimeError("the shared lookup was interrupted")
@@ -59,7 +65,7 @@ class SharedLookup(Generic[K, V]):
         self._cond.release()
         try:
             try:
-                found = self._lookup_many(keys)
+                found = lookup_many(keys)
                 answers = {k: found.get(k) for k in keys}
             except Exception as exc:  # every key of the call shares its failure
                 answers = dict.fromkeys(keys, exc)
@@ -83,8 +89,8 @@ def shared_lookup(
     with _lock:
         found: SharedLookup[K, V] | None = _lookups.get(key)
         if found is None:
-            # The first caller's `lookup_many` serves every later one: the key covers all
-            # that a call depends on.
+            # The key covers all that a call's answer depends on; each caller passes its own
+            # `lookup_many` to `get` for the calls it makes.
             found = _lookups[key] = SharedLookup(lookup_many)
         return found
 

@@ -65,3 +65,10 @@ def test_lookups_are_shared_per_key_until_reset() -> None:
     assert shared_lookup(("kind", "eu-west-1"), lambda keys: {}) is not made
     reset_lookups()
     assert shared_lookup(("kind", "us-east-1"), lambda keys: {}) is not made
+
+
+def test_the_caller_that_makes_a_call_makes_it_with_its_own_lookup() -> None:
+    shared: SharedLookup[str, str] = SharedLookup(lambda keys: dict.fromkeys(keys, "first"))
+    assert shared.get("a") == "first"
+    # A later caller's context (a fresh deadline, say) is the one its call runs with.
+    assert shared.get("a", lambda keys: dict.fromkeys(keys, "later")) == "later"
