@@ -202,10 +202,11 @@ def test_a_timed_out_create_keeps_its_copy_for_the_next_to_resume(
     server: FakeAwsServer, fresh: Control
 ) -> None:
     source = seed(server)
+    # The fake keeps every module's snapshots: a prefix that no other test uses.
     fresh.use_manual_clock()
-    fresh.hold("neptune", match="slow-*", seconds=3600)
+    fresh.hold("neptune", match="timedout-*", seconds=3600)
     with host_with(server) as host:
-        urn, inputs = check(host, news("slow", source, timeout_minutes=0.001))
+        urn, inputs = check(host, news("timedout", source, timeout_minutes=0.001))
         with pytest.raises(grpc.RpcError) as raised:
             host.create(urn, inputs)
         message = str(raised.value.details())  # type: ignore[attr-defined]
@@ -215,11 +216,11 @@ def test_a_timed_out_create_keeps_its_copy_for_the_next_to_resume(
             f"aws neptune delete-db-cluster-snapshot --db-cluster-snapshot-identifier {name}"
             in (message)
         )
-        assert copies_named(server, "slow-") == [name]
+        assert copies_named(server, "timedout-") == [name]
         fresh.advance_clock(3600)
         id_, outs = host.create(urn, inputs)
     assert id_ == name and outs["status"] == "available"
-    assert copies_named(server, "slow-") == [name]
+    assert copies_named(server, "timedout-") == [name]
     # One copy: the second create's own was refused, as the name was taken.
     assert fresh.request_counts()["neptune"]["CopyDBClusterSnapshot"] == 2
 
