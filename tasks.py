@@ -72,22 +72,29 @@ def task_test(extra: list[str]) -> None:
 
 
 def provide_cli() -> None:
-    """Give the real-engine tier its CLI (built on first use); in CI it must not be skipped."""
+    """Give the real-engine tier its CLI (built on first use), and the native plugin's tests
+    their SDK generator; in CI neither may be skipped."""
     required = os.environ.get("CI", "").lower() in ("1", "true", "yes")
     if required:
         os.environ["PULUMI_SNAPSHOTS_REQUIRE_CLI"] = "1"
-    if os.environ.get("PULUMI_SNAPSHOTS_CLI"):
-        return
-    try:
-        os.environ["PULUMI_SNAPSHOTS_CLI"] = str(build_engine())
-    except SystemExit as exc:
-        if required:
-            raise
-        on_path = shutil.which("pulumi")
-        if on_path:
-            print(f"{exc}; the real-engine tier uses {on_path}", file=sys.stderr)
-        else:
-            print(f"{exc}; the real-engine tier is skipped", file=sys.stderr)
+    if not os.environ.get("PULUMI_SNAPSHOTS_CLI"):
+        try:
+            os.environ["PULUMI_SNAPSHOTS_CLI"] = str(build_engine())
+        except SystemExit as exc:
+            if required:
+                raise
+            on_path = shutil.which("pulumi")
+            if on_path:
+                print(f"{exc}; the real-engine tier uses {on_path}", file=sys.stderr)
+            else:
+                print(f"{exc}; the real-engine tier is skipped", file=sys.stderr)
+    if not os.environ.get(SDKGEN_ENV):
+        try:
+            os.environ[SDKGEN_ENV] = str(build_sdkgen())
+        except SystemExit as exc:
+            if required:
+                raise
+            print(f"{exc}; the SDK generation tests are skipped", file=sys.stderr)
 
 
 def cli_home() -> Path:
@@ -111,6 +118,12 @@ def task_engine(extra: list[str]) -> None:
     print(build_engine())
 
 
+def task_sdkgen(extra: list[str]) -> None:
+    if extra:
+        sys.exit("usage: python3 tasks.py sdkgen")
+    print(build_sdkgen())
+
+
 def build_engine() -> Path:
     """The pinned Pulumi CLI, built from its Go modules on first use and cached after that."""
     found = cli_path()
@@ -132,24 +145,8 @@ def build_engine() -> Path:
         print(f"building the Pulumi CLI v{PULUMI_VERSION} from its Go modules", file=sys.stderr)
         with tempfile.TemporaryDirectory(dir=home.parent, prefix=".build-") as scratch:
             work = Path(scratch)
-            src = work / "pkg"
-            pkg = _module_dir(go, PULUMI_MODULE)
+            src = _pkg_source(go, work)
             sdk = _module_dir(go, SDK_MODULE)
-            # The module cache is read-only, and its `pkg/go.mod` points the SDK at `../sdk`
-            # (a folder a module zip lacks), which is why `go install` refuses it.
-            shutil.copytree(pkg, src)
-            for path in [src, *src.rglob("*")]:
-                if not path.is_symlink():
-                    path.chmod(path.stat().st_mode | 0o200)
-            _go(
-                go,
-                src,
-                "mod",
-                "edit",
-                f"-dropreplace={SDK_MODULE}",
-                f"-require={SDK_MODULE}@v{PULUMI_VERSION}",
-            )
-            _go(go, src, "get", f"{SDK_MODULE}@v{PULUMI_VERSION}")
             out = work / "bin"
             out.mkdir()
             version_flag = f"-X {SDK_MODULE}/go/common/version.Version=v{PULUMI_VERSION}"
@@ -176,6 +173,66 @@ def build_engine() -> Path:
     found = cli_path()
     assert found is not None
     return found
+
+
+def _pkg_source(go: str, work: Path) -> Path:
+    """A writable copy of the CLI's `pkg` module in `work`, its SDK taken from the proxy."""
+    src = work / "pkg"
+    # The module cache is read-only, and its `pkg/go.mod` points the SDK at `../sdk` (a folder
+    # a module zip lacks), which is why `go install` refuses it.
+    shutil.copytree(_module_dir(go, PULUMI_MODULE), src)
+    for path in [src, *src.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode | 0o200)
+    _go(
+        go,
+        src,
+        "mod",
+        "edit",
+        f"-dropreplace={SDK_MODULE}",
+        f"-require={SDK_MODULE}@v{PULUMI_VERSION}",
+    )
+    _go(go, src, "get", f"{SDK_MODULE}@v{PULUMI_VERSION}")
+    return src
+
+
+SDKGEN_SOURCE = ROOT / "tools" / "sdkgen" / "main.go"
+SDKGEN_ENV = "PULUMI_SNAPSHOTS_SDKGEN"
+"""Where the native plugin's tests find the schema checker and SDK generator."""
+
+
+def sdkgen_path() -> Path:
+    """Where the SDK generator of this source and CLI version lives once built."""
+    digest = hashlib.sha256(SDKGEN_SOURCE.read_bytes()).hexdigest()[:12]
+    return cli_home() / f"sdkgen-{digest}" / "snapshots-sdkgen"
+
+
+def build_sdkgen() -> Path:
+    """`tools/sdkgen` built inside the CLI's `pkg` module, so that it uses the very code
+    generators and schema checks of the pinned CLI; cached per source and version."""
+    binary = sdkgen_path()
+    if binary.exists():
+        return binary
+    go = shutil.which("go")
+    if go is None:
+        sys.exit("tasks.py sdkgen: Go is not on PATH")
+    binary.parent.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(binary.parent.parent / "sdkgen.lock"):
+        if binary.exists():
+            return binary
+        started = time.monotonic()
+        print("building snapshots-sdkgen against the CLI's code generators", file=sys.stderr)
+        with tempfile.TemporaryDirectory(dir=binary.parent.parent, prefix=".build-") as scratch:
+            src = _pkg_source(go, Path(scratch))
+            tool = src / "cmd" / "snapshots-sdkgen"
+            tool.mkdir(parents=True)
+            shutil.copyfile(SDKGEN_SOURCE, tool / "main.go")
+            built = Path(scratch) / "snapshots-sdkgen"
+            _go(go, src, "build", "-trimpath", "-o", str(built), "./cmd/snapshots-sdkgen")
+            binary.parent.mkdir(exist_ok=True)
+            built.rename(binary)
+        print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return binary
 
 
 def _module_dir(go: str, module: str) -> Path:
@@ -235,6 +292,7 @@ TASKS = {
     "quickstart": task_quickstart,
     "bench": task_bench,
     "engine": task_engine,
+    "sdkgen": task_sdkgen,
 }
 NEEDS_VENV = {"test", "quickstart", "bench"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import pulumi
 from pydantic import Field, field_validator
@@ -329,6 +329,27 @@ class Ec2MultiVolumeSnapshotArgs:
     """This resource's own AWS identity: `profile` and/or an `assume_roles` chain."""
 
 
+class Ec2VolumeSnapshot(TypedDict):
+    """One snapshot of an `Ec2MultiVolumeSnapshot` set."""
+
+    snapshot_id: str
+    """The snapshot's id."""
+    volume_id: str | None
+    """The volume it was taken of."""
+    state: str | None
+    """`pending`, `completed`, `error`, `recoverable` or `recovering`."""
+    volume_size: int | None
+    """The volume's size in GiB."""
+    encrypted: bool | None
+    """Whether the snapshot is encrypted."""
+    progress: str | None
+    """How far it got, such as `100%`."""
+    start_time: str | None
+    """When it was started (ISO 8601)."""
+    owner_id: str | None
+    """The account that owns it."""
+
+
 class Ec2MultiVolumeSnapshot(SnapshotResource, module="snapshots", name="Ec2MultiVolumeSnapshot"):
     """Crash-consistent snapshots of every EBS volume attached to an instance, as one set.
 
@@ -356,7 +377,9 @@ class Ec2MultiVolumeSnapshot(SnapshotResource, module="snapshots", name="Ec2Mult
     description: pulumi.Output[str | None]
     copy_tags_from_source: pulumi.Output[str | None]
     snapshot_ids: pulumi.Output[list[str]]
-    snapshots: pulumi.Output[list[dict[str, Any]]]
+    """The ids of the set's snapshots, sorted."""
+    snapshots: pulumi.Output[list[Ec2VolumeSnapshot]]
+    """Each snapshot of the set, with its volume and state."""
 
     def __init__(
         self,

@@ -665,12 +665,19 @@ class ElastiCacheSnapshotCopy(SnapshotResource, module="snapshots", name="Elasti
     target_bucket: pulumi.Output[str | None]
     kms_key_id: pulumi.Output[str | None]
     arn: pulumi.Output[str | None]
+    """The copy's ARN (none for an export to S3)."""
     snapshot_status: pulumi.Output[str]
+    """The copy's status, such as `available`."""
     engine: pulumi.Output[str | None]
+    """The cache engine: `redis`, `valkey` or `memcached`."""
     engine_version: pulumi.Output[str | None]
+    """The cache engine's version."""
     cache_node_type: pulumi.Output[str | None]
+    """The node type of the source cluster."""
     snapshot_source: pulumi.Output[str | None]
+    """`manual` or `automated`."""
     exported_object_keys: pulumi.Output[list[str] | None]
+    """For an export to S3: the keys of the objects written to `target_bucket`."""
 
     def __init__(
         self,

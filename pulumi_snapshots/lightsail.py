@@ -543,11 +543,17 @@ class LightsailSnapshotCopy(SnapshotResource, module="snapshots", name="Lightsai
     restore_date: pulumi.Output[str | None]
     use_latest_restorable_auto_snapshot: pulumi.Output[bool | None]
     arn: pulumi.Output[str]
+    """The copy's ARN."""
     state: pulumi.Output[str]
+    """The copy's state, such as `pending` or `available`."""
     resource_type: pulumi.Output[str]
+    """`InstanceSnapshot` or `DiskSnapshot`."""
     size_in_gb: pulumi.Output[int]
+    """The snapshot's size in GB."""
     created_at: pulumi.Output[str]
+    """When the copy was made (ISO 8601)."""
     from_resource_name: pulumi.Output[str]
+    """The instance or disk the source snapshot was taken of."""
 
     def __init__(
         self,
@@ -717,12 +723,19 @@ class LightsailDatabaseSnapshot(
     relational_database_name: pulumi.Output[str]
     relational_database_snapshot_name: pulumi.Output[str]
     arn: pulumi.Output[str]
+    """The snapshot's ARN."""
     state: pulumi.Output[str]
+    """The snapshot's state, such as `available`."""
     engine: pulumi.Output[str]
+    """The database engine, such as `mysql`."""
     engine_version: pulumi.Output[str]
+    """The database engine's version."""
     size_in_gb: pulumi.Output[int]
+    """The snapshot's size in GB."""
     created_at: pulumi.Output[str]
+    """When the snapshot was made (ISO 8601)."""
     from_relational_database_name: pulumi.Output[str]
+    """The database the snapshot was taken of."""
 
     def __init__(
         self,

@@ -398,14 +398,23 @@ class NeptuneClusterSnapshotCopy(
     copy_tags: pulumi.Output[bool | None]
     source_region: pulumi.Output[str | None]
     db_cluster_snapshot_arn: pulumi.Output[str]
+    """The copy's ARN."""
     status: pulumi.Output[str]
+    """The copy's status, such as `available`."""
     engine: pulumi.Output[str]
+    """The database engine (`neptune`)."""
     engine_version: pulumi.Output[str]
+    """The engine's version."""
     allocated_storage: pulumi.Output[int]
+    """The allocated storage in GiB."""
     storage_encrypted: pulumi.Output[bool]
+    """Whether the copy is encrypted."""
     percent_progress: pulumi.Output[int]
+    """How far the copy got, in percent."""
     snapshot_create_time: pulumi.Output[str]
+    """When the source snapshot was taken (ISO 8601)."""
     db_cluster_identifier: pulumi.Output[str]
+    """The cluster the snapshot was taken of."""
 
     def __init__(
         self,

@@ -1,5 +1,6 @@
 """The layers import in one direction: errors, then AWS access, then the lifecycle, then the
-services; the fake and the harnesses (`testing`) sit on top and nothing below imports them."""
+services (with the dynamic resources), then the native plugin's front end; the fake and the
+harnesses (`testing`) sit on top and nothing below imports them."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ SERVICES = {"lightsail", "elasticache", "ec2", "neptune"}
 
 
 def layer(module: str) -> int:
-    """0 errors, 1 AWS access, 2 lifecycle, 3 services and the package, 4 testing."""
+    """0 errors, 1 AWS access, 2 lifecycle, 3 services and the package, 4 the native plugin,
+    5 testing."""
     parts = module.split(".")[1:]
     head = parts[0] if parts else ""
-    return {"errors": 0, "aws": 1, "engine": 2, "testing": 4}.get(head, 3)
+    return {"errors": 0, "aws": 1, "engine": 2, "native": 4, "testing": 5}.get(head, 3)
 
 
 def imports(path: Path) -> set[str]:
@@ -55,5 +57,6 @@ def test_the_layers_are_what_the_readme_says() -> None:
     assert layer("pulumi_snapshots.aws.sessions") == 1
     assert layer("pulumi_snapshots.engine.provider") == 2
     assert {layer(f"pulumi_snapshots.{s}") for s in SERVICES} == {3}
+    assert layer("pulumi_snapshots.native.server") == 4
     # A module that imported upward would fail the test above: the check itself can fail.
     assert imports(PACKAGE / "engine" / "provider.py") >= {"pulumi_snapshots.aws"}

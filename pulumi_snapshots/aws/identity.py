@@ -75,15 +75,23 @@ class AssumeRoleInput(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     role_arn: str
+    """The ARN of the role to assume."""
     session_name: str | None = None
+    """The role session's name (2 to 64 of letters, digits and `=,.@-_`)."""
     external_id: str | None = None
+    """The external id that the role's trust policy asks for."""
     duration: str | None = None
     """A duration such as "1h" or "45m" (15 minutes to 12 hours), as in pulumi-aws."""
     policy: str | None = None
+    """A session policy (JSON) that narrows what the role allows."""
     policy_arns: list[str] | None = None
+    """Managed policies that narrow what the role allows."""
     tags: dict[str, str] | None = None
+    """Session tags."""
     transitive_tag_keys: list[str] | None = None
+    """Session tag keys that pass on to roles assumed next in the chain."""
     source_identity: str | None = None
+    """The source identity that the session carries."""
 
     @field_validator("role_arn")
     @classmethod
@@ -157,9 +165,13 @@ class IdentityInput(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     profile: str | None = None
+    """A named profile of the shared config and credentials files."""
     assume_roles: list[AssumeRoleInput] | None = None
+    """Roles assumed in order, each with the credentials of the one before."""
     allowed_account_ids: list[str] | None = None
+    """The only accounts this resource's calls may run in."""
     forbidden_account_ids: list[str] | None = None
+    """Accounts this resource's calls must never run in."""
 
     @model_validator(mode="wrap")
     @classmethod

@@ -7,8 +7,8 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pulumi.dynamic import (
@@ -82,6 +82,28 @@ RENAMED = "renamed"
 
 _specs: dict[str, ResourceSpec] = {}
 
+Report = Callable[[str], None]
+"""Where an operation's progress lines go: stdout in the dynamic provider host (which forwards
+it to the CLI), the engine's Log RPC in the native plugin."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What `diff` decided, for a front end to show as it can: the changed keys (inputs, and
+    `tags_all` when the snapshot's tags must be written again), the drift found on the snapshot
+    that no input shows (which replaces), those that replace, and whether the old snapshot must
+    go first."""
+
+    changed: list[str] = field(default_factory=list)
+    drift: list[str] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
+    delete_before_replace: bool | None = None
+
+    @property
+    def changes(self) -> bool:
+        """Whether anything changes."""
+        return bool(self.changed or self.drift)
+
 
 def resolve_spec(ref: str) -> ResourceSpec:
     """The spec at `module:attribute`, imported on first use."""
@@ -99,14 +121,14 @@ _output_lock = threading.Lock()
 _warned: set[str] = set()
 
 
-def _warn_once(message: str) -> None:
+def _warn_once(message: str, report: Report | None = None) -> None:
     """A configuration warning, once per process (each resource type configures its own
     provider)."""
     with _output_lock:
         if message in _warned:
             return
         _warned.add(message)
-    _report(f"warning: {message}")
+    (report or _report)(f"warning: {message}")
 
 
 def _report(message: str) -> None:
@@ -160,30 +182,40 @@ class SnapshotProvider(ResourceProvider):
         would change (`aws.context.settings_for`), so that a stack whose config this release
         does not fully understand can still be refreshed and destroyed.
         """
-        reading = aws.config.read_config(aws.config.config_values(req.config))
-        # Only a handle: the settings hold secrets and stay in this process.
-        self.aws_config = aws.config.remember_reading(reading)
-        for warning in reading.warnings:
-            _warn_once(warning)
+        self.configure_values(aws.config.config_values(req.config))
         widen_provider_host()
         watch_engine()
         shorten_host_errors((SnapshotError,))
         send_changed_keys()
 
+    def configure_values(self, values: Mapping[str, Any], report: Report | None = None) -> None:
+        """Read `aws:*` config values (a front end's own keys renamed to them); never fails."""
+        reading = aws.config.read_config(dict(values))
+        # Only a handle: the settings hold secrets and stay in this process.
+        self.aws_config = aws.config.remember_reading(reading)
+        for warning in reading.warnings:
+            _warn_once(warning, report)
+
     def _settings(self, changing: bool = True) -> AwsSettings:
         return aws.context.settings_for(getattr(self, "aws_config", None), changing)
 
     def _context(
-        self, recorded: Mapping[str, Any], *, changing: bool, minutes: float | None = None
+        self,
+        recorded: Mapping[str, Any],
+        *,
+        changing: bool,
+        minutes: float | None = None,
+        report: Report | None = None,
     ) -> Context:
         """The operation's context, its AWS part resolved once (`aws.context.resolve`); with
-        `minutes`, throttled calls keep trying that long (creates, updates, deletes)."""
+        `minutes`, throttled calls keep trying that long (creates, updates, deletes). Progress
+        goes to `report`, else to stdout."""
         found = aws.context.resolve(
             getattr(self, "aws_config", None), recorded, self.spec.type_name, changing=changing
         )
         if minutes is not None:
             found = found.patient(float(minutes or self.spec.default_timeout_minutes))
-        return Context.of(self.spec, found, _report, recorded)
+        return Context.of(self.spec, found, report or _report, recorded)
 
     # check ------------------------------------------------------------------------------
 
@@ -283,6 +315,18 @@ class SnapshotProvider(ResourceProvider):
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         """Replace on inputs the API cannot change; tags and timeout_minutes update in place."""
+        plan = self.plan(_id, _olds, _news)
+        # For `replace_on_changes`, which the engine applies from the changed keys alone.
+        report_changed_keys(plan.changed)
+        return DiffResult(
+            changes=plan.changes,
+            replaces=plan.replaces,
+            stables=[],
+            delete_before_replace=plan.delete_before_replace,
+        )
+
+    def plan(self, _id: str, _olds: Mapping[str, Any], _news: Mapping[str, Any]) -> Plan:
+        """What changes between the old outputs and the new checked inputs, and how."""
         spec = self.spec
         olds, news = _olds, _news
         changed: list[str] = []
@@ -319,10 +363,8 @@ class SnapshotProvider(ResourceProvider):
             # The default tags changed (`aws:defaultTags`), or the snapshot's no longer match
             # them (as refresh read `tags_all` back): in place.
             changed.append("tags_all")
-        if spec.drift is not None:
-            for reason in spec.drift(_id, olds):
-                changed.append(reason)
-                replaces.append(reason)
+        drift = list(spec.drift(_id, olds)) if spec.drift is not None else []
+        replaces.extend(drift)
         delete_first = None
         if (
             replaces
@@ -333,27 +375,27 @@ class SnapshotProvider(ResourceProvider):
             # The fixed name would collide where it is unique (such as in its region): the old
             # snapshot must go first. Anywhere else, the new one is made before the old goes.
             delete_first = True
-        # For `replace_on_changes`, which the engine applies from the changed keys alone.
-        report_changed_keys(
-            [k for k in changed if k in spec.inputs.model_fields or k == "tags_all"]
-        )
-        return DiffResult(
-            changes=bool(changed),
-            replaces=replaces,
-            stables=[],
-            delete_before_replace=delete_first,
-        )
+        return Plan(changed, drift, replaces, delete_first)
 
     # create -----------------------------------------------------------------------------
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(
+        self,
+        props: dict[str, Any],
+        *,
+        timeout_minutes: float | None = None,
+        report: Report | None = None,
+    ) -> CreateResult:
         """Start the snapshot operation (or take over the one an earlier create of this resource
-        started, or adopt one on purpose), wait until it is usable, and return its outputs."""
+        started, or adopt one on purpose), wait until it is usable, and return its outputs.
+
+        `timeout_minutes` (a front end's `customTimeouts`) wins over the input of that name.
+        """
         spec = self.spec
         given = _public(props)
         model = spec.inputs.model_validate(given)
-        timeout = model.timeout_minutes or spec.default_timeout_minutes
-        ctx = self._context(given, changing=True, minutes=timeout)
+        timeout = timeout_minutes or model.timeout_minutes or spec.default_timeout_minutes
+        ctx = self._context(given, changing=True, minutes=timeout, report=report)
         owner = props.get(OWNER_KEY) or f"{spec.type_name}/{props.get(NAME_KEY) or ''}"
         desired = self._desired(given.get("tags"))
         # The mark takes a tag slot only where one is free: with every slot the user's, it is
@@ -709,10 +751,10 @@ class SnapshotProvider(ResourceProvider):
 
     # read -------------------------------------------------------------------------------
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], *, report: Report | None = None) -> ReadResult:
         """The live state; a snapshot that no longer exists reads as gone."""
         given = {k: v for k, v in _public(props).items() if v is not None}
-        ctx = self._context(given, changing=False)
+        ctx = self._context(given, changing=False, report=report)
         live = self._describe(ctx, id_)
         if live is None:
             if props.get(LOOKUP_KEY):
@@ -736,7 +778,15 @@ class SnapshotProvider(ResourceProvider):
 
     # update -----------------------------------------------------------------------------
 
-    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+    def update(
+        self,
+        _id: str,
+        _olds: dict[str, Any],
+        _news: dict[str, Any],
+        *,
+        timeout_minutes: float | None = None,
+        report: Report | None = None,
+    ) -> UpdateResult:
         """Apply tag changes in place and return the full outputs."""
         spec = self.spec
         given = _public(_news)
@@ -744,7 +794,8 @@ class SnapshotProvider(ResourceProvider):
         ctx = self._context(
             {**given, "region": _olds.get("region") or given.get("region")},
             changing=True,
-            minutes=given.get("timeout_minutes"),
+            minutes=timeout_minutes or given.get("timeout_minutes"),
+            report=report,
         )
         subject = self._subject(given, _id)
         live = self._describe(ctx, _id)
@@ -768,14 +819,26 @@ class SnapshotProvider(ResourceProvider):
 
     # delete -----------------------------------------------------------------------------
 
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+    def delete(
+        self,
+        _id: str,
+        _props: dict[str, Any],
+        *,
+        timeout_minutes: float | None = None,
+        report: Report | None = None,
+    ) -> None:
         """Delete what create made; something already gone is success.
 
         A snapshot that a later create of the same resource took over (a replacement that
         made the same snapshot) belongs to that create now and is left in place.
         """
         given = _public(_props)
-        ctx = self._context(given, changing=False, minutes=given.get("timeout_minutes"))
+        if timeout_minutes:
+            # What `_wait_gone` waits, as the recorded input would say.
+            given["timeout_minutes"] = timeout_minutes
+        ctx = self._context(
+            given, changing=False, minutes=given.get("timeout_minutes"), report=report
+        )
         subject = self._subject(given, _id)
         recorded = Mark.parse(_props.get(MARK_OUTPUT))
         if recorded is not None:

@@ -113,7 +113,10 @@ class CliStack:
 
     def environment(self) -> dict[str, str]:
         """The environment of every CLI command of this stack."""
-        path = os.pathsep.join([str(self.cli.parent), os.environ.get("PATH", "")])
+        # The CLI, then this environment's scripts: the native plugin `pulumi-resource-snapshots`
+        # is found on PATH, as a user's `pip install` puts it.
+        scripts = str(Path(sys.executable).parent)
+        path = os.pathsep.join([str(self.cli.parent), scripts, os.environ.get("PATH", "")])
         return {
             **self.env,
             "PATH": path,
