@@ -95,6 +95,13 @@ def provide_cli() -> None:
             if required:
                 raise
             print(f"{exc}; the SDK generation tests are skipped", file=sys.stderr)
+    if not os.environ.get(NODE_ENV):
+        try:
+            os.environ[NODE_ENV] = str(install_node_modules())
+        except SystemExit as exc:
+            if required:
+                raise
+            print(f"{exc}; the TypeScript tests are skipped", file=sys.stderr)
 
 
 def cli_home() -> Path:
@@ -233,6 +240,48 @@ def build_sdkgen() -> Path:
             built.rename(binary)
         print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return binary
+
+
+NODE_PROJECT = ROOT / "tests" / "cli" / "node"
+NODE_ENV = "PULUMI_SNAPSHOTS_NODE_MODULES"
+"""Where the TypeScript tests of the native plugin find npm's @pulumi/pulumi and TypeScript."""
+
+
+def node_modules_path() -> Path:
+    """Where the pinned npm packages of `tests/cli/node` live once installed."""
+    digest = hashlib.sha256(
+        (NODE_PROJECT / "package.json").read_bytes()
+        + (NODE_PROJECT / "package-lock.json").read_bytes()
+    ).hexdigest()[:12]
+    return cli_home().parent.parent / "node" / digest / "node_modules"
+
+
+def install_node_modules() -> Path:
+    """`npm ci` of `tests/cli/node` into a per-user cache keyed by its lock file."""
+    modules = node_modules_path()
+    if (modules.parent / ".complete").exists():
+        return modules
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("tasks.py: npm is not on PATH; the TypeScript tests need Node.js and npm")
+    modules.parent.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(modules.parent.parent / "npm.lock"):
+        if (modules.parent / ".complete").exists():
+            return modules
+        if modules.parent.exists():
+            shutil.rmtree(modules.parent)
+        modules.parent.mkdir()
+        for name in ("package.json", "package-lock.json"):
+            shutil.copyfile(NODE_PROJECT / name, modules.parent / name)
+        code = subprocess.call(
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+            cwd=modules.parent,
+            stdout=sys.stderr,
+        )
+        if code != 0:
+            sys.exit(f"tasks.py: `npm ci` of {NODE_PROJECT.name} failed (exit {code})")
+        (modules.parent / ".complete").write_text("")
+    return modules
 
 
 def _module_dir(go: str, module: str) -> Path:

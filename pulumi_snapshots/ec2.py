@@ -16,7 +16,7 @@ from pulumi_snapshots.engine.batch import shared_lookup
 from pulumi_snapshots.engine.marks import MARK_KEY, Mark
 from pulumi_snapshots.engine.spec import iso
 from pulumi_snapshots.engine.validation import TagRules
-from pulumi_snapshots.errors import SnapshotError
+from pulumi_snapshots.errors import AwsCallError, SnapshotError
 
 INSTANCE_ID = re.compile(r"^i-([0-9a-f]{8}|[0-9a-f]{17})$")
 VOLUME_ID = re.compile(r"^vol-([0-9a-f]{8}|[0-9a-f]{17})$")
@@ -196,6 +196,27 @@ def _instance_volumes(ctx: Context, instance_id: str) -> set[str]:
     }
 
 
+def _found_inputs(ctx: Context, live: Live) -> dict[str, Any]:
+    """For an import: the instance whose volumes the set's snapshots are of (a snapshot does not
+    name it; its volumes' attachments do), when they are attached to one instance still."""
+    volumes = sorted(
+        {str(s["volume_id"]) for s in live.outputs.get("snapshots") or () if s.get("volume_id")}
+    )
+    if not volumes:
+        return {}
+    try:
+        found = ctx.call("describe_volumes", f"Ec2MultiVolumeSnapshot {live.id}", VolumeIds=volumes)
+    except AwsCallError:
+        return {}  # A volume is gone: the program must name the instance itself.
+    instances = {
+        str(a["InstanceId"])
+        for volume in found.get("Volumes") or ()
+        for a in volume.get("Attachments") or ()
+        if a.get("InstanceId")
+    }
+    return {"instance_id": instances.pop()} if len(instances) == 1 else {}
+
+
 OWNER_LOOKUP_VALUES = 50
 """Owners per filtered DescribeSnapshots of the shared lookup (EC2's model sets no limit on a
 filter's values; a modest one keeps each request small)."""
@@ -296,6 +317,7 @@ SPEC = ResourceSpec(
     find_own=_find_own,
     adoption_problems=_adoption_problems,
     delete_command=_delete_command,
+    found_inputs=_found_inputs,
     default_timeout_minutes=120.0,
 )
 

@@ -68,6 +68,9 @@ provider host takes no secrets, so the engine marks an output secret only when t
 same name holds one: without these, secret tag values would be plain text in the state."""
 LOOKUP_KEY = "__lookup"
 """Input of a `get()`: a read that must find the snapshot (only refresh may find it gone)."""
+UNRECORDED_OUTPUT = "__unrecorded"
+"""Output of a read that found the snapshot without recorded inputs (an import): the inputs
+that AWS does not record on it (such as the source of a copy), which the program then gives."""
 AUTONAMED_KEY = "__autonamed"
 """Input recording that the target name was generated, so it stays stable across updates."""
 
@@ -343,6 +346,10 @@ class SnapshotProvider(ResourceProvider):
                 continue
             if key == "tags":
                 old, new = old or {}, new or {}
+            if old is None and key in (olds.get(UNRECORDED_OUTPUT) or ()):
+                # AWS does not record it, so the import could not say it: what the program
+                # gives is taken as what the snapshot was made with.
+                continue
             if not contains_unknown(new):
                 if key in spec.computed_inputs and new is None:
                     continue
@@ -424,7 +431,9 @@ class SnapshotProvider(ResourceProvider):
         # resource (a forced replacement) must not take it over.
         done = mark.finished()
         try:
-            live = self._wait_usable(ctx, id_, subject, timeout, unmarked)
+            # The limit's name for the message: the override is the program's customTimeouts.
+            limit = "customTimeouts.create" if timeout_minutes else "timeout_minutes"
+            live = self._wait_usable(ctx, id_, subject, timeout, unmarked, limit)
             if how != CREATED or not sends_tags:
                 # What the create did not write: the tags of an adopted or resumed snapshot,
                 # of one whose API takes none, and the mark again with them.
@@ -661,7 +670,13 @@ class SnapshotProvider(ResourceProvider):
         )
 
     def _wait_usable(
-        self, ctx: Context, id_: str, subject: str, timeout: float, unmarked: Mark | None = None
+        self,
+        ctx: Context,
+        id_: str,
+        subject: str,
+        timeout: float,
+        unmarked: Mark | None = None,
+        limit: str = "timeout_minutes",
     ) -> Live:
         """Wait through the shared poller of this kind and region (see `polling`).
 
@@ -724,6 +739,7 @@ class SnapshotProvider(ResourceProvider):
                 NO_PAUSE,
                 ctx.report,
                 sleep=lambda _seconds: None,
+                limit=limit,
             )
         finally:
             poller.leave(id_)
@@ -764,15 +780,24 @@ class SnapshotProvider(ResourceProvider):
                 )
             return ReadResult(None, {})
         recorded = self.spec.name_input in given if self.spec.name_input else "tags" in given
+        unrecorded: list[str] = []
         if not recorded:
-            given = {**live.inputs, **given}
+            learnt = self.spec.found_inputs(ctx, live) if self.spec.found_inputs else {}
+            given = {**live.inputs, **learnt, **given}
+            unrecorded = [
+                k
+                for k in self.spec.inputs.model_fields
+                if given.get(k) is None and k not in self.spec.in_place and k != "region"
+            ]
         declared = given.get("tags") if recorded else None
         outputs = self._outputs(given, live, ctx, declared)
         if MARK_KEY in outputs["tags_all"]:
             outputs[MARK_OUTPUT] = outputs["tags_all"][MARK_KEY]
-        for key in (DESIRED_OUTPUT, AUTONAMED_KEY):
+        for key in (DESIRED_OUTPUT, AUTONAMED_KEY, UNRECORDED_OUTPUT):
             if key in props:
                 outputs[key] = props[key]
+        if unrecorded:
+            outputs[UNRECORDED_OUTPUT] = unrecorded
         # The service's own form of the id (a lookup may have named it in another case).
         return ReadResult(live.id, outputs)
 

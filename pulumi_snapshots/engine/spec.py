@@ -203,6 +203,9 @@ class ResourceSpec:
     delete_command: Callable[[Context, str], str] | None = None
     """The AWS CLI command that deletes the snapshot with this id, for the message of a wait
     that timed out and kept it."""
+    found_inputs: Callable[[Context, Live], Mapping[str, Any]] | None = None
+    """Inputs that a read with none recorded (an import, a `get()`) learns with more calls,
+    where the snapshot's own description does not carry them (the instance of an EC2 set)."""
 
 
 def iso(value: Any) -> Any:

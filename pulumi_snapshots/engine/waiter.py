@@ -79,6 +79,7 @@ def wait_for(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     goal: str = "usable",
+    limit: str = "timeout_minutes",
 ) -> Observation:
     """Poll until the state is usable or failed, and return that observation.
 
@@ -101,7 +102,7 @@ def wait_for(
         if remaining <= 0:
             raise WaitTimeout(
                 f"{subject} was not {goal} after {timeout_seconds / 60:g} minutes "
-                f"(timeout_minutes); last state: {seen.state or 'unknown'}"
+                f"({limit}); last state: {seen.state or 'unknown'}"
                 + (f", progress {seen.progress:g}%" if seen.progress is not None else "")
             )
         sleep(min(next_delay(), remaining))

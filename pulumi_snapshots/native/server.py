@@ -213,11 +213,19 @@ class NativeProvider(provider_pb2_grpc.ResourceProviderServicer):
     def Configure(self, request: Any, context: Any) -> Any:
         values = config_values(request.variables)
         for provider in self._providers.values():
-            provider.configure_values(values, lambda m: self._log.log(native_text(m, None)))
+            provider.configure_values(values, self._config_warning(values))
         self._configured.set()
         return proto.ConfigureResponse(
             acceptSecrets=True, supportsPreview=True, acceptResources=False
         )
+
+    def _config_warning(self, values: Mapping[str, Any]) -> Callable[[str], None]:
+        keys = [k.removeprefix("aws:") for k in values]
+
+        def warn(message: str) -> None:
+            self._log.log(native_text(message, None, keys))
+
+        return warn
 
     # resources ---------------------------------------------------------------------------
 
@@ -376,10 +384,13 @@ _CONFIG_NAMES = re.compile(
 )
 
 
-def native_text(text: str, type_name: str | None) -> str:
-    """A message of the engine as a plugin user reads it: the config keys under this package's
-    namespace, and the inputs by their wire names."""
+def native_text(text: str, type_name: str | None, keys: Collection[str] = ()) -> str:
+    """A message of the engine as a plugin user reads it: the config keys (the known ones, and
+    `keys`, those the stack set) under this package's namespace, and the inputs by their wire
+    names."""
     text = _CONFIG_NAMES.sub(lambda m: f"{PACKAGE}:{m.group(1)}", text)
+    for key in keys:
+        text = re.sub(rf"\baws:{re.escape(key)}\b", f"{PACKAGE}:{key}", text)
     return rename_in_text(text, type_name) if type_name else text
 
 
