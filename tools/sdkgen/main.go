@@ -86,7 +86,10 @@ func bind(path string) (*schema.Package, error) {
 		return nil, err
 	}
 	if diags.HasErrors() {
-		return nil, diags
+		for _, d := range diags {
+			fmt.Fprintf(os.Stderr, "%s: %s\n", d.Summary, d.Detail)
+		}
+		return nil, fmt.Errorf("%s: %d problems", path, len(diags))
 	}
 	for _, d := range diags {
 		fmt.Fprintln(os.Stderr, "warning:", d.Error())
