@@ -264,7 +264,8 @@ def compile_typescript(directory: Path, source: Path) -> Path:
             "strict": True,
             "skipLibCheck": True,
             "types": ["node"],
-            "outDir": str(directory / "out"),
+            # Beside the source, where its relative import of `./sdk/bin` resolves.
+            "outDir": str(directory),
         },
         "files": [target.name],
     }
@@ -275,4 +276,4 @@ def compile_typescript(directory: Path, source: Path) -> Path:
     )
     if done.returncode != 0:
         raise RuntimeError(f"compiling {source.name} failed: {done.stdout}{done.stderr}")
-    return directory / "out" / target.with_suffix(".js").name
+    return target.with_suffix(".js")
