@@ -95,6 +95,13 @@ def provide_cli() -> None:
             if required:
                 raise
             print(f"{exc}; the SDK generation tests are skipped", file=sys.stderr)
+    if not os.environ.get(YAML_ENV):
+        try:
+            os.environ[YAML_ENV] = str(build_language_yaml())
+        except SystemExit as exc:
+            if required:
+                raise
+            print(f"{exc}; the YAML tests are skipped", file=sys.stderr)
     if not os.environ.get(NODE_ENV):
         try:
             os.environ[NODE_ENV] = str(install_node_modules())
@@ -238,6 +245,43 @@ def build_sdkgen() -> Path:
             _go(go, src, "build", "-trimpath", "-o", str(built), "./cmd/snapshots-sdkgen")
             binary.parent.mkdir(exist_ok=True)
             built.rename(binary)
+        print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return binary
+
+
+YAML_MODULE = "github.com/pulumi/pulumi-yaml"
+YAML_VERSION = "1.25.0"
+YAML_ENV = "PULUMI_SNAPSHOTS_LANGUAGE_YAML"
+"""Where the YAML tests of the native plugin find `pulumi-language-yaml`."""
+
+
+def build_language_yaml() -> Path:
+    """`pulumi-language-yaml`, the YAML language host, built from its Go module (it has tags and
+    no replace directive, so `go install` takes it); cached per version."""
+    out = cli_home().parent.parent / f"language-yaml-v{YAML_VERSION}"
+    binary = out / "pulumi-language-yaml"
+    if binary.exists():
+        return binary
+    go = shutil.which("go")
+    if go is None:
+        sys.exit("tasks.py: Go is not on PATH; the YAML tests need pulumi-language-yaml")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out.parent / "language-yaml.lock"):
+        if binary.exists():
+            return binary
+        started = time.monotonic()
+        print(f"building pulumi-language-yaml v{YAML_VERSION}", file=sys.stderr)
+        with tempfile.TemporaryDirectory(dir=out.parent, prefix=".build-") as scratch:
+            code = subprocess.call(
+                [go, "install", f"{YAML_MODULE}/cmd/pulumi-language-yaml@v{YAML_VERSION}"],
+                cwd=scratch,
+                env={**os.environ, "GOBIN": scratch},
+                stdout=sys.stderr,
+            )
+            if code != 0:
+                sys.exit(f"tasks.py: building pulumi-language-yaml failed (exit {code})")
+            out.mkdir(exist_ok=True)
+            Path(scratch, "pulumi-language-yaml").rename(binary)
         print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return binary
 

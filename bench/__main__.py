@@ -34,6 +34,11 @@ def main() -> None:
 
         fleet.main(sys.argv[2:])
         return
+    if sys.argv[1:2] == ["native"]:
+        from bench import native
+
+        native.main(sys.argv[2:])
+        return
     if sys.argv[1:2] == ["parallel"]:
         from bench import parallel
 

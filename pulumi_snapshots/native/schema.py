@@ -192,13 +192,16 @@ def _object_types(fields: tuple[Field, ...], into: dict[str, Any], type_name: st
             shape = shape.item
         if shape.kind != "object" or shape.token is None or shape.token in into:
             continue
+        required = sorted(f.wire for f in shape.fields if f.required)
         into[shape.token] = {
             "type": "object",
             "description": rename_in_text(shape.description, type_name),
             "properties": {
                 f.wire: _property(f.shape, f.description, type_name) for f in shape.fields
             },
-            "required": sorted(f.wire for f in shape.fields if f.required),
+            # Only when some are: the CLI drops an empty list, and the schema it serves must be
+            # this one.
+            **({"required": required} if required else {}),
         }
         _object_types(shape.fields, into, type_name)
 

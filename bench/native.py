@@ -1,0 +1,114 @@
+"""The native plugin against the dynamic provider host, side by side in one run.
+
+`python3 tasks.py bench native [N...]`: for each of the five resources, N concurrent creates
+(12 and 200 unless given) over gRPC, first through the dynamic host, then through the plugin,
+against the fake AWS with every snapshot held pending 3 s and no rate limits; the wall time of
+each and their ratio. Then the start-up time of each process: from its launch to the port it
+prints, the median of five.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from bench.fleet import KINDS, POLL_SECONDS, REGION, Kind, provider_props
+from pulumi_snapshots.engine.provider import NAME_KEY, OWNER_KEY
+from pulumi_snapshots.native.shapes import resource_shape, to_wire
+from pulumi_snapshots.testing import FakeAwsServer
+from pulumi_snapshots.testing.host import ProviderHost, urn_for
+from pulumi_snapshots.testing.native import PluginProcess, native_urn, plugin_path
+
+SIZES = (12, 200)
+HOLD_SECONDS = 3.0
+
+
+def _through_host(server: FakeAwsServer, kind: Kind, seeded: Sequence[str], n: int) -> float:
+    env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS=POLL_SECONDS)
+    with ProviderHost(env=env, config={"aws:region": REGION}) as host:
+        checked = []
+        for i in range(n):
+            name = f"bench-dyn-{n}-{i:04d}"
+            props = provider_props(
+                kind.spec, {NAME_KEY: name, OWNER_KEY: f"bench/{name}", **kind.props(i, seeded)}
+            )
+            urn = urn_for(kind.type_name, name)
+            inputs, failures = host.check(urn, {}, props)
+            assert failures == [], failures
+            checked.append((urn, inputs))
+        wall, made = _timed(n, lambda item: (item[0], *host.create(item[0], item[1])), checked)
+        for urn, id_, outs in made:
+            host.delete(urn, id_, outs)
+    return wall
+
+
+def _through_plugin(server: FakeAwsServer, kind: Kind, seeded: Sequence[str], n: int) -> float:
+    env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS=POLL_SECONDS)
+    shape = resource_shape(kind.type_name)
+    with PluginProcess(env=env) as plugin:
+        plugin.configure({"region": REGION})
+        checked = []
+        for i in range(n):
+            urn = native_urn(kind.type_name, f"bench-native-{n}-{i:04d}")
+            inputs, failures = plugin.check(urn, to_wire(shape.inputs, kind.props(i, seeded)))
+            assert failures == [], failures
+            checked.append((urn, inputs))
+        wall, made = _timed(n, lambda item: (item[0], *plugin.create(item[0], item[1])), checked)
+        for urn, id_, outs in made:
+            plugin.delete(urn, id_, outs)
+    return wall
+
+
+def _timed(
+    n: int, create: Callable[[Any], tuple[str, str, dict[str, Any]]], items: list[Any]
+) -> tuple[float, list[tuple[str, str, dict[str, Any]]]]:
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max(n, 1)) as pool:
+        made = list(pool.map(create, items))
+    return time.perf_counter() - started, made
+
+
+def _startup(argv: list[str]) -> float:
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
+        process.stdout.readline()
+        times.append(time.perf_counter() - started)
+        process.kill()
+        process.wait()
+    return statistics.median(times)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    sizes = [int(a) for a in (argv or ())] or list(SIZES)
+    print("| resource | N | dynamic host | native plugin | plugin / host |")
+    print("|---|---|---|---|---|")
+    with FakeAwsServer() as server:
+        for kind in KINDS:
+            seeded = kind.seed(server, max(sizes))
+            for n in sizes:
+                server.control.reset()
+                server.control.hold(kind.service, match="*", seconds=HOLD_SECONDS)
+                dynamic = _through_host(server, kind, seeded, n)
+                server.control.reset()
+                server.control.hold(kind.service, match="*", seconds=HOLD_SECONDS)
+                native = _through_plugin(server, kind, seeded, n)
+                print(
+                    f"| {kind.type_name} | {n} | {dynamic:.2f} s | {native:.2f} s | "
+                    f"{native / dynamic:.2f}x |",
+                    flush=True,
+                )
+    host = _startup([sys.executable, "-m", "pulumi.dynamic", "127.0.0.1:1"])
+    plugin = _startup([str(plugin_path()), "127.0.0.1:1"])
+    print(f"\nstart-up, median of 5: dynamic host {host:.2f} s, native plugin {plugin:.2f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
