@@ -5,22 +5,31 @@
 against the fake AWS with every snapshot held pending 3 s and no rate limits; the wall time of
 each and their ratio. Then the start-up time of each process: from its launch to the port it
 prints, the median of five.
+
+`python3 tasks.py bench native cli [N...]`: a stack of N Neptune copies through the real CLI
+with `--parallel N`: the dynamic resources (an inline Python program) against the plugin (a
+YAML program, run by `pulumi-language-yaml`, which `tasks.py test` builds).
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
+from bench import parallel
 from bench.fleet import KINDS, POLL_SECONDS, REGION, Kind, provider_props
 from pulumi_snapshots.engine.provider import NAME_KEY, OWNER_KEY
 from pulumi_snapshots.native.shapes import resource_shape, to_wire
 from pulumi_snapshots.testing import FakeAwsServer
+from pulumi_snapshots.testing.cli import find_cli
 from pulumi_snapshots.testing.host import ProviderHost, urn_for
 from pulumi_snapshots.testing.native import PluginProcess, native_urn, plugin_path
 
@@ -86,7 +95,94 @@ def _startup(argv: list[str]) -> float:
     return statistics.median(times)
 
 
+YAML = """\
+name: bench-native
+runtime: yaml
+resources:
+"""
+YAML_COPY = """\
+  copy-{i}:
+    type: snapshots:index:NeptuneClusterSnapshotCopy
+    properties:
+      sourceDbClusterSnapshotIdentifier: bench-graph-nightly
+"""
+
+
+def _native_cli_run(cli: Path, fake: FakeAwsServer, n: int) -> tuple[float, int]:
+    language = os.environ.get("PULUMI_SNAPSHOTS_LANGUAGE_YAML")
+    if not language:
+        sys.exit("bench native cli: set PULUMI_SNAPSHOTS_LANGUAGE_YAML (tasks.py builds it)")
+    with tempfile.TemporaryDirectory(prefix="bench-native-") as scratch:
+        root = Path(scratch)
+        (root / "backend").mkdir()
+        (root / "Pulumi.yaml").write_text(YAML + "".join(YAML_COPY.format(i=i) for i in range(n)))
+        env = {
+            **os.environ,
+            **fake.environment(PULUMI_SNAPSHOTS_POLL_SECONDS=parallel.POLL_SECONDS),
+            "PATH": os.pathsep.join(
+                [
+                    str(cli.parent),
+                    str(Path(language).parent),
+                    str(Path(sys.executable).parent),
+                    os.environ.get("PATH", ""),
+                ]
+            ),
+            "PULUMI_BACKEND_URL": (root / "backend").as_uri(),
+            "PULUMI_HOME": str(root / "home"),
+            "PULUMI_CONFIG_PASSPHRASE": "bench",
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+        }
+
+        def pulumi(*args: str) -> None:
+            subprocess.run(
+                [str(cli), *args, "--non-interactive"],
+                cwd=root,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+
+        pulumi("stack", "init", "dev")
+        pulumi("config", "set", "snapshots:region", REGION)
+        fake.control.reset()
+        fake.control.hold("neptune", seconds=parallel.HOLD_SECONDS)
+        started = time.monotonic()
+        pulumi("up", "--yes", "--parallel", str(n))
+        wall = time.monotonic() - started
+        calls = sum(fake.control.request_counts().get("neptune", {}).values())
+        fake.control.reset()
+        pulumi("destroy", "--yes", "--parallel", str(n))
+    return wall, calls
+
+
+def cli_main(argv: Sequence[str]) -> None:
+    cli = find_cli()
+    if cli is None:
+        sys.exit("bench native cli: no Pulumi CLI: run `python3 tasks.py engine` (needs Go)")
+    sizes = [int(a) for a in argv] or list(SIZES)
+    print(f"hold {parallel.HOLD_SECONDS} s, poll {parallel.POLL_SECONDS} s, --parallel N")
+    print("| N | dynamic (Python) | native (YAML) | native / dynamic | calls/create dyn, nat |")
+    print("|---|---|---|---|---|")
+    with FakeAwsServer() as fake:
+        neptune = fake.client("neptune", REGION)
+        neptune.create_db_cluster(DBClusterIdentifier="bench-graph", Engine="neptune")
+        neptune.create_db_cluster_snapshot(
+            DBClusterIdentifier="bench-graph", DBClusterSnapshotIdentifier="bench-graph-nightly"
+        )
+        for n in sizes:
+            dynamic, dynamic_calls = parallel._one_run(cli, fake, n, n)
+            native, native_calls = _native_cli_run(cli, fake, n)
+            print(
+                f"| {n} | {dynamic:.1f} s | {native:.1f} s | {native / dynamic:.2f}x | "
+                f"{dynamic_calls / n:.1f}, {native_calls / n:.1f} |",
+                flush=True,
+            )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    if argv and argv[0] == "cli":
+        cli_main(argv[1:])
+        return
     sizes = [int(a) for a in (argv or ())] or list(SIZES)
     print("| resource | N | dynamic host | native plugin | plugin / host |")
     print("|---|---|---|---|---|")

@@ -140,9 +140,7 @@ def test_a_python_program_through_a_whole_lifecycle(
         stack.remove()
 
 
-def test_custom_timeouts_win_over_timeout_minutes(
-    cli: Path, fake: FakeAwsServer, sdk: Any
-) -> None:
+def test_custom_timeouts_win_over_timeout_minutes(cli: Path, fake: FakeAwsServer, sdk: Any) -> None:
     def program() -> None:
         cfg = pulumi.Config()
         sdk.LightsailDatabaseSnapshot(

@@ -64,8 +64,12 @@ class YamlProject:
         self.work.mkdir()
         (self.root / "backend").mkdir()
         path = os.pathsep.join(
-            [str(cli.parent), str(language.parent), str(Path(sys.executable).parent)]
-            + [os.environ.get("PATH", "")]
+            [
+                str(cli.parent),
+                str(language.parent),
+                str(Path(sys.executable).parent),
+                os.environ.get("PATH", ""),
+            ]
         )
         self.env = {
             **os.environ,
@@ -176,3 +180,42 @@ def test_custom_timeouts_from_yaml(project: YamlProject, fake: FakeAwsServer) ->
 def test_the_cli_reads_the_schema_from_the_plugin(project: YamlProject) -> None:
     out = project.ok("package", "get-schema", str(plugin_path()))
     assert json.loads(out) == package_schema()
+
+
+EXPLICIT = """\
+name: snapshots-yaml
+runtime: yaml
+config:
+  lightsailDatabaseName: {type: string}
+resources:
+  dr:
+    type: pulumi:providers:snapshots
+    properties:
+      region: us-west-2
+      defaultTags:
+        tags: {owner: dr}
+  orders:
+    type: snapshots:index:LightsailDatabaseSnapshot
+    properties:
+      relationalDatabaseName: ${lightsailDatabaseName}
+    options:
+      provider: ${dr}
+outputs:
+  region: ${orders.region}
+  tagsAll: ${orders.tagsAll}
+"""
+
+
+def test_an_explicit_provider_gives_another_region(
+    project: YamlProject, fake: FakeAwsServer
+) -> None:
+    # The stack's own config says us-east-1; the provider instance says us-west-2.
+    west = seed_sources(fake.endpoint, fake.control, region="us-west-2")
+    (project.work / "Pulumi.yaml").write_text(EXPLICIT)
+    project.ok("config", "set", "lightsailDatabaseName", west["lightsailDatabaseName"])
+    project.ok("up", "--yes")
+    outputs = json.loads(project.ok("stack", "output", "--json"))
+    assert outputs["region"] == "us-west-2"
+    assert outputs["tagsAll"]["owner"] == "dr"
+    project.ok("preview", "--expect-no-changes")
+    project.ok("destroy", "--yes")
