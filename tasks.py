@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 import venv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -88,27 +88,20 @@ def provide_cli() -> None:
                 print(f"{exc}; the real-engine tier uses {on_path}", file=sys.stderr)
             else:
                 print(f"{exc}; the real-engine tier is skipped", file=sys.stderr)
-    if not os.environ.get(SDKGEN_ENV):
+    tools: list[tuple[str, Callable[[], Path], str]] = [
+        (SDKGEN_ENV, build_sdkgen, "SDK generation"),
+        (YAML_ENV, build_language_yaml, "YAML"),
+        (NODE_ENV, install_node_modules, "TypeScript"),
+    ]
+    for env, provide, tests in tools:
+        if os.environ.get(env):
+            continue
         try:
-            os.environ[SDKGEN_ENV] = str(build_sdkgen())
+            os.environ[env] = str(provide())
         except SystemExit as exc:
             if required:
                 raise
-            print(f"{exc}; the SDK generation tests are skipped", file=sys.stderr)
-    if not os.environ.get(YAML_ENV):
-        try:
-            os.environ[YAML_ENV] = str(build_language_yaml())
-        except SystemExit as exc:
-            if required:
-                raise
-            print(f"{exc}; the YAML tests are skipped", file=sys.stderr)
-    if not os.environ.get(NODE_ENV):
-        try:
-            os.environ[NODE_ENV] = str(install_node_modules())
-        except SystemExit as exc:
-            if required:
-                raise
-            print(f"{exc}; the TypeScript tests are skipped", file=sys.stderr)
+            print(f"{exc}; the {tests} tests are skipped", file=sys.stderr)
 
 
 def cli_home() -> Path:

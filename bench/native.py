@@ -164,11 +164,7 @@ def cli_main(argv: Sequence[str]) -> None:
     print("| N | dynamic (Python) | native (YAML) | native / dynamic | calls/create dyn, nat |")
     print("|---|---|---|---|---|")
     with FakeAwsServer() as fake:
-        neptune = fake.client("neptune", REGION)
-        neptune.create_db_cluster(DBClusterIdentifier="bench-graph", Engine="neptune")
-        neptune.create_db_cluster_snapshot(
-            DBClusterIdentifier="bench-graph", DBClusterSnapshotIdentifier="bench-graph-nightly"
-        )
+        parallel.seed_graph(fake)
         for n in sizes:
             dynamic, dynamic_calls = parallel._one_run(cli, fake, n, n)
             native, native_calls = _native_cli_run(cli, fake, n)

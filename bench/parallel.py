@@ -33,11 +33,7 @@ def main(argv: list[str]) -> None:
         f"{'N':>5} {'parallel':>9} {'wall s':>8} {'bound s':>8} {'ratio':>6} {'calls/create':>13}"
     )
     with FakeAwsServer() as fake:
-        neptune = fake.client("neptune", REGION)
-        neptune.create_db_cluster(DBClusterIdentifier="bench-graph", Engine="neptune")
-        neptune.create_db_cluster_snapshot(
-            DBClusterIdentifier="bench-graph", DBClusterSnapshotIdentifier="bench-graph-nightly"
-        )
+        seed_graph(fake)
         for n in sizes:
             for parallel in (None, n):
                 wall, calls = _one_run(cli, fake, n, parallel)
@@ -48,6 +44,15 @@ def main(argv: list[str]) -> None:
                     f"{wall / bound:>6.2f} {calls / n:>13.1f}",
                     flush=True,
                 )
+
+
+def seed_graph(fake: FakeAwsServer) -> None:
+    """The Neptune cluster snapshot `bench-graph-nightly` that every copy copies."""
+    neptune = fake.client("neptune", REGION)
+    neptune.create_db_cluster(DBClusterIdentifier="bench-graph", Engine="neptune")
+    neptune.create_db_cluster_snapshot(
+        DBClusterIdentifier="bench-graph", DBClusterSnapshotIdentifier="bench-graph-nightly"
+    )
 
 
 def _one_run(cli: object, fake: FakeAwsServer, n: int, parallel: int | None) -> tuple[float, int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import Any, ClassVar, Literal, TypedDict
 
 import pulumi
 from pydantic import Field, field_validator
@@ -400,8 +400,11 @@ class Ec2MultiVolumeSnapshot(SnapshotResource, module="snapshots", name="Ec2Mult
     copy_tags_from_source: pulumi.Output[str | None]
     snapshot_ids: pulumi.Output[list[str]]
     """The ids of the set's snapshots, sorted."""
-    snapshots: pulumi.Output[list[Ec2VolumeSnapshot]]
+    snapshots: pulumi.Output[list[dict[str, Any]]]
     """Each snapshot of the set, with its volume and state."""
+    # The SDK checks outputs against their annotations, and refuses a plain dict where they
+    # name a TypedDict: the fields are declared apart, for the schema.
+    output_fields: ClassVar[dict[str, Any]] = {"snapshots": list[Ec2VolumeSnapshot]}
 
     def __init__(
         self,

@@ -109,11 +109,19 @@ def watch_engine() -> bool:
     made). Ending the host leaves each snapshot as it is, marked `creating`, for the next `up`
     to resume. The engine's address is the host's one argument.
     """
+    if not in_provider_host() or len(sys.argv) < 2:
+        return False
+    return watch_address(sys.argv[1])
+
+
+def watch_address(engine: str) -> bool:
+    """End this process once the engine at `engine` (`host:port`) is gone: the provider host's
+    watch (`watch_engine`), and the native plugin's, which an engine starts the same way."""
     global _watching
     with _lock:
-        if _watching or not in_provider_host() or len(sys.argv) < 2:
+        if _watching:
             return False
-        host, _, port = sys.argv[1].rpartition(":")
+        host, _, port = engine.rpartition(":")
         try:
             interval = float(os.environ.get(WATCH_ENV) or DEFAULT_WATCH_SECONDS)
         except ValueError:
@@ -143,7 +151,7 @@ def _watch(address: tuple[str, int], interval: float) -> None:
             # Its reader, the CLI, is usually gone with the engine.
             with contextlib.suppress(OSError, ValueError):
                 print(
-                    "pulumi-snapshots: the Pulumi engine is gone (killed?); the provider host "
+                    "pulumi-snapshots: the Pulumi engine is gone (killed?); the provider "
                     "ends, leaving each snapshot it was waiting for to the next `pulumi up`",
                     file=sys.stderr,
                     flush=True,

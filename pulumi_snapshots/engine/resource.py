@@ -31,6 +31,9 @@ class SnapshotResource(pulumi.dynamic.Resource):
     """
 
     _spec_ref: ClassVar[str]
+    output_fields: ClassVar[dict[str, Any]] = {}
+    """The types of outputs whose annotation cannot say them (the SDK checks outputs against
+    their annotations, so a nested output stays `dict` there): for the native plugin's schema."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -29,7 +29,7 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, plugin_pb2, provid
 
 from pulumi_snapshots.aws.config import KEYS
 from pulumi_snapshots.engine import entry
-from pulumi_snapshots.engine.hostpool import requested_threads
+from pulumi_snapshots.engine.hostpool import requested_threads, watch_address
 from pulumi_snapshots.engine.marks import owner_of
 from pulumi_snapshots.engine.provider import (
     DESIRED_OUTPUT,
@@ -52,6 +52,7 @@ SECRET_SIG = (rpc._special_sig_key, rpc._special_secret_sig)
 TAG_ECHOES = ("tagsAll", DESIRED_OUTPUT)
 """Outputs that hold the tag values: secret whenever the `tags` input holds a secret."""
 CONFIG_PREFIX = f"{PACKAGE}:"
+PLUGIN_NAME = f"pulumi-resource-{PACKAGE}"
 
 T = TypeVar("T")
 
@@ -423,7 +424,17 @@ def engine_address(argv: list[str]) -> str | None:
 def main(argv: list[str] | None = None) -> None:
     """Serve on a free port of 127.0.0.1 and print it, as every plugin does."""
     args = sys.argv[1:] if argv is None else argv
-    provider = NativeProvider(engine_address(args))
+    engine = engine_address(args)
+    if engine is None:
+        sys.exit(
+            f"usage: {PLUGIN_NAME} ENGINE_ADDRESS\n\nThe native provider plugin of "
+            "pulumi-snapshots, which the Pulumi CLI starts: put it on PATH and use the SDK "
+            "that `pulumi package gen-sdk` makes from it."
+        )
+    provider = NativeProvider(engine)
+    # Orphaned by a killed `pulumi up`, the plugin ends, as the dynamic host does: each
+    # snapshot it was waiting for is left, marked, for the next up to resume.
+    watch_address(engine)
     # Creates wait for hours: one thread per operation, so a wait never holds a check up.
     workers = requested_threads() or 4
     server = grpc.server(

@@ -187,7 +187,8 @@ def _resource_shape(type_name: str) -> ResourceShape:
     for name in resource._output_names():
         if name in by_name:
             continue
-        shape, optional = shape_of(_output_type(hints[name]))
+        declared = resource.output_fields.get(name, _output_type(hints[name]))
+        shape, optional = shape_of(declared)
         required = not optional or name == "tags_all"
         outputs.append(Field(name, camel(name), shape, output_docs.get(name, ""), required))
     return ResourceShape(type_name, spec, _doc(resource), tuple(inputs), tuple(outputs))

@@ -228,3 +228,15 @@ def test_config_warnings_use_the_package_namespace(fake: FakeAwsServer) -> None:
         fresh.configure({"region": REGION, "regoin": "x"})
         warnings = [r.message for r in fresh.engine.logs if r.severity == 2]
     assert any("snapshots:regoin" in w and "snapshots:region" in w for w in warnings), warnings
+
+
+def test_the_plugin_ends_when_its_engine_is_gone(fake: FakeAwsServer) -> None:
+    env = fake.environment(PULUMI_SNAPSHOTS_ENGINE_WATCH_SECONDS="0.1")
+    with PluginProcess(env=env) as orphan:
+        assert orphan.process is not None
+        assert orphan.process.poll() is None
+        # What a SIGKILLed `pulumi up` leaves: the engine's port refuses connections.
+        orphan._server.stop(0)
+        assert orphan.process.wait(timeout=60) == 1
+        assert orphan.process.stderr is not None
+        assert "the Pulumi engine is gone" in orphan.process.stderr.read()
