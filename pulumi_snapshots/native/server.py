@@ -16,7 +16,6 @@ import contextlib
 import os
 import re
 import sys
-import threading
 from collections.abc import Callable, Collection, Mapping
 from concurrent import futures
 from typing import Any, TypeVar
@@ -168,7 +167,6 @@ class NativeProvider(provider_pb2_grpc.ResourceProviderServicer):
     def __init__(self, engine: str | None) -> None:
         self._log = EngineLog(engine)
         self._providers = {name: SnapshotProvider(ref) for name, ref in entry.SPEC_REFS.items()}
-        self._configured = threading.Event()
 
     # plumbing --------------------------------------------------------------------------
 
@@ -215,7 +213,6 @@ class NativeProvider(provider_pb2_grpc.ResourceProviderServicer):
         values = config_values(request.variables)
         for provider in self._providers.values():
             provider.configure_values(values, self._config_warning(values))
-        self._configured.set()
         return proto.ConfigureResponse(
             acceptSecrets=True, supportsPreview=True, acceptResources=False
         )

@@ -255,9 +255,13 @@ def _convert(shape: Shape, value: Any, outward: bool) -> Any:
 def rename_in_text(text: str, type_name: str) -> str:
     """A message of the engine with its Python input names in their wire form, so that a
     TypeScript user reads `adoptId`, not `adopt_id`."""
+    names, pattern = _renames(type_name)
+    return pattern.sub(lambda m: names[m.group(1)], text) if names else text
+
+
+@functools.cache
+def _renames(type_name: str) -> tuple[dict[str, str], re.Pattern[str]]:
     shape = resource_shape(type_name)
     names = {f.name: f.wire for f in (*shape.inputs, *shape.outputs) if f.name != f.wire}
-    if not names:
-        return text
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len)[::-1]) + r")\b")
-    return pattern.sub(lambda m: names[m.group(1)], text)
+    longest_first = sorted(map(re.escape, names), key=len, reverse=True)
+    return names, re.compile(r"\b(" + "|".join(longest_first) + r")\b")
