@@ -213,18 +213,19 @@ def package_schema() -> dict[str, Any]:
     for shape in resource_shapes():
         spec = shape.spec
         replaces = {f.name for f in shape.inputs if f.name not in spec.in_place}
-        inputs: dict[str, Any] = {}
-        for field in shape.inputs:
-            prop = _property(field.shape, field.description, shape.type_name)
-            if field.name in replaces:
-                prop["replaceOnChanges"] = True
-            inputs[field.wire] = prop
-        outputs: dict[str, Any] = {}
-        for field in shape.outputs:
-            prop = _property(field.shape, field.description, shape.type_name)
-            if field.name in replaces:
-                prop["replaceOnChanges"] = True
-            outputs[field.wire] = prop
+
+        def described(
+            fields: tuple[Field, ...], type_name: str = shape.type_name
+        ) -> dict[str, Any]:
+            found = {}
+            for field in fields:
+                prop = _property(field.shape, field.description, type_name)
+                if field.name in replaces:
+                    prop["replaceOnChanges"] = True
+                found[field.wire] = prop
+            return found
+
+        inputs, outputs = described(shape.inputs), described(shape.outputs)
         resources[shape.token] = {
             "description": rename_in_text(_native_description(shape.description), shape.type_name),
             "properties": outputs,
