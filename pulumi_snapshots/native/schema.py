@@ -206,6 +206,18 @@ def _object_types(fields: tuple[Field, ...], into: dict[str, Any], type_name: st
         _object_types(shape.fields, into, type_name)
 
 
+def _properties(
+    fields: tuple[Field, ...], replaces: set[str], type_name: str
+) -> dict[str, dict[str, Any]]:
+    found = {}
+    for field in fields:
+        prop = _property(field.shape, field.description, type_name)
+        if field.name in replaces:
+            prop["replaceOnChanges"] = True
+        found[field.wire] = prop
+    return found
+
+
 def package_schema() -> dict[str, Any]:
     """The whole schema, as `GetSchema` returns it."""
     resources: dict[str, Any] = {}
@@ -214,18 +226,8 @@ def package_schema() -> dict[str, Any]:
         spec = shape.spec
         replaces = {f.name for f in shape.inputs if f.name not in spec.in_place}
 
-        def described(
-            fields: tuple[Field, ...], type_name: str = shape.type_name
-        ) -> dict[str, Any]:
-            found = {}
-            for field in fields:
-                prop = _property(field.shape, field.description, type_name)
-                if field.name in replaces:
-                    prop["replaceOnChanges"] = True
-                found[field.wire] = prop
-            return found
-
-        inputs, outputs = described(shape.inputs), described(shape.outputs)
+        inputs = _properties(shape.inputs, replaces, shape.type_name)
+        outputs = _properties(shape.outputs, replaces, shape.type_name)
         resources[shape.token] = {
             "description": rename_in_text(_native_description(shape.description), shape.type_name),
             "properties": outputs,
