@@ -6,6 +6,9 @@ against the fake AWS with every snapshot held pending 3 s and no rate limits; th
 each and their ratio. Then the start-up time of each process: from its launch to the port it
 prints, the median of five.
 
+`python3 tasks.py bench native memory`: the plugin's resident memory while one create waits
+for a snapshot held pending, polled every 0.01 s: after 500 status calls and after 5,000.
+
 `python3 tasks.py bench native cli [N...]`: a stack of N Neptune copies through the real CLI
 with `--parallel N`: the dynamic resources (an inline Python program) against the plugin (a
 YAML program, run by `pulumi-language-yaml`, which `tasks.py test` builds).
@@ -175,7 +178,49 @@ def cli_main(argv: Sequence[str]) -> None:
             )
 
 
+def _rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def memory_main() -> None:
+    with FakeAwsServer() as server:
+        seeded = KINDS[2].seed(server, 1)
+        env = server.environment(PULUMI_SNAPSHOTS_POLL_SECONDS="0.01")
+        with PluginProcess(env=env) as plugin:
+            assert plugin.process is not None
+            plugin.configure({"region": REGION})
+            urn = native_urn(KINDS[2].type_name, "bench-memory")
+            shape = resource_shape(KINDS[2].type_name)
+            checked, _ = plugin.check(urn, to_wire(shape.inputs, KINDS[2].props(0, seeded)))
+            server.control.hold(KINDS[2].service, reads=10**9)
+            with ThreadPoolExecutor(1) as pool:
+                waiting = pool.submit(plugin.create, urn, checked, timeout=3600)
+                seen = {}
+                for target in (500, 5000):
+                    while _calls(server) < target:
+                        time.sleep(0.5)
+                    seen[target] = _rss_kib(plugin.process.pid)
+                plugin.process.kill()
+                waiting.exception()
+    growth = (seen[5000] - seen[500]) / 4500 * 1024
+    print(
+        f"plugin RSS while waiting: {seen[500] / 1024:.1f} MiB after 500 status calls, "
+        f"{seen[5000] / 1024:.1f} MiB after 5000 ({growth:.0f} bytes per call)"
+    )
+
+
+def _calls(server: FakeAwsServer) -> int:
+    return sum(sum(a.values()) for a in server.control.request_counts().values())
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    if argv and argv[0] == "memory":
+        memory_main()
+        return
     if argv and argv[0] == "cli":
         cli_main(argv[1:])
         return

@@ -693,11 +693,12 @@ class SnapshotProvider(ResourceProvider):
         started = time.monotonic()
         deadline = started + timeout * 60
         last = poller.join(id_)
-        seen: list[Live] = []
+        # Only the latest observation: a wait of hours must not keep every one it made.
+        seen: Live | None = None
         failing: list[AwsCallError] = []
 
         def poll() -> Observation:
-            nonlocal last, unmarked
+            nonlocal last, unmarked, seen
             last, live = poller.observe(id_, last, deadline)
             if isinstance(live, BaseException):
                 exc = live
@@ -706,7 +707,7 @@ class SnapshotProvider(ResourceProvider):
                 if not failing:
                     ctx.report(f"{subject}: reading its state failed ({exc.code}); trying again")
                 failing.append(exc)
-                return _observed(seen[-1]) if seen else Observation(None)
+                return _observed(seen) if seen is not None else Observation(None)
             if failing:
                 ctx.report(
                     f"{subject}: reading its state works again after {len(failing)} failures"
@@ -715,7 +716,7 @@ class SnapshotProvider(ResourceProvider):
             if isinstance(live, Unread):
                 return Observation(None)
             if live is None:
-                if not seen and time.monotonic() - started < VISIBILITY_GRACE_SECONDS:
+                if seen is None and time.monotonic() - started < VISIBILITY_GRACE_SECONDS:
                     # Reads may lag behind the create (eventual consistency): not yet seen is
                     # not gone.
                     return Observation(NOT_VISIBLE)
@@ -726,7 +727,7 @@ class SnapshotProvider(ResourceProvider):
                 if MARK_KEY not in (live.tags or {}):
                     self._put_mark(ctx, live.tag_target, subject, unmarked)
                 unmarked = None
-            seen.append(live)
+            seen = live
             return _observed(live)
 
         try:
@@ -747,7 +748,8 @@ class SnapshotProvider(ResourceProvider):
             raise SnapshotFailed(
                 f"{subject} reached the error state {result.state!r}{self._why(ctx, id_)}"
             )
-        return seen[-1]
+        assert seen is not None  # A finished wait observed its snapshot.
+        return seen
 
     def _describe_each(self, ctx: Context, ids: list[str]) -> dict[str, Live | None]:
         """For kinds without a batch read: still one paced round, one describe per id."""
