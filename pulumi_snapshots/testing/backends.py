@@ -198,18 +198,17 @@ class Tracker:
             STATE.forget_held()
 
     def sweep(self, service: str) -> None:
-        """Observe every snapshot of `service`, watching each backend's snapshot mappings."""
+        """Watch the snapshot mappings of every backend of `service`, including those a request
+        has just made. A watched mapping reports each insertion itself (`_watched_type`), so
+        its snapshots are not looked at again: doing so on every request cost EC2, with moto's
+        default AMI snapshots, a millisecond a request."""
         with self.lock:
             for kind in kinds(service):
                 backend_dict = kind.backend_dict()
                 if backend_dict is None:
                     continue
                 for account_id, region, backend in iter_backends(backend_dict):
-                    snapshots = self._watch(kind, account_id, region, backend)
-                    if snapshots is None:
-                        continue
-                    for key, obj in list(snapshots.items()):
-                        self.observe(kind, account_id, region, key, obj)
+                    self._watch(kind, account_id, region, backend)
 
     def watch_backend(self, service: str, account_id: str, region: str) -> None:
         """Watch the backends a request to `service` in `region` will write to."""

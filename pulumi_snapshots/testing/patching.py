@@ -1,7 +1,8 @@
 """Putting the fake's pieces on moto, and taking them off again.
 
 :func:`install` registers the Lightsail service, adds ElastiCache CopySnapshot, the EBS
-snapshot additions and the source of DB cluster snapshot copies, and wraps
+snapshot additions and the source of DB cluster snapshot copies, caches what moto recomputes
+per request (:mod:`.speed`), and wraps
 ``BaseResponse.call_action``, ``parse_parameters`` and ``serialized`` with :mod:`.hook`.
 Installs are counted: every install needs one uninstall, and the last one restores moto's own
 classes.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from pulumi_snapshots.testing import ec2_snapshots, elasticache_copy, hook, rds_copies
+from pulumi_snapshots.testing import ec2_snapshots, elasticache_copy, hook, rds_copies, speed
 from pulumi_snapshots.testing.backends import TRACKER
 from pulumi_snapshots.testing.errors import Response
 from pulumi_snapshots.testing.registration import register_lightsail
@@ -52,6 +53,7 @@ def install() -> None:
             elasticache_copy.install()
             ec2_snapshots.install()
             rds_copies.install()
+            speed.install()
             _originals["call_action"] = BaseResponse.__dict__["call_action"]
             _originals["serialized"] = BaseResponse.__dict__["serialized"]
             _originals["parse_parameters"] = BaseResponse.__dict__["parse_parameters"]
@@ -78,6 +80,7 @@ def uninstall() -> None:
             BaseResponse.parse_parameters = _originals.pop(  # type: ignore[method-assign]
                 "parse_parameters"
             )
+            speed.uninstall()
             ec2_snapshots.uninstall()
             rds_copies.uninstall()
             elasticache_copy.uninstall()

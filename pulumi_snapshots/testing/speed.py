@@ -1,0 +1,82 @@
+"""Work moto repeats on every request that the fake does once.
+
+A fleet of creates is as fast as the fake answers them: every request runs under one lock
+(`server.ControlMiddleware`), so a millisecond spent per request is 64 ms spread over 64
+creates. Profiled (`py-spy`), two of moto's costs per request were not the service's work:
+
+- routing lists moto's package directory (`os.listdir` and an `isdir` per entry) to ask whether
+  a host names a service;
+- finding an action's method lists the response class's members (`inspect.getmembers`);
+- serialising an error builds the service's error table anew, because each call makes a new
+  `ErrorLookupFactory`, whose cache therefore never holds.
+
+These answers are fixed once the fake's own patches are on, so they are cached here (installed
+last, removed first).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+__all__ = ["install", "uninstall"]
+
+_lock = threading.Lock()
+_originals: dict[str, Any] = {}
+_tables: dict[str, Any] = {}
+_methods: dict[object, list[str]] = {}
+
+
+def install() -> None:
+    """Cache both answers (the caller counts installs: see `patching`)."""
+    from moto import backends
+    from moto.core import errors, responses
+
+    with _lock:
+        modules = frozenset(backends.list_of_moto_modules())
+        _originals["list_of_moto_modules"] = backends.list_of_moto_modules
+        _originals["for_service"] = errors.ErrorLookupFactory.__dict__["for_service"]
+        # moto's responses module uses the name it imported, so it is replaced there.
+        _originals["method_names_from_class"] = responses.__dict__["method_names_from_class"]
+        backends.list_of_moto_modules = functools.partial(_same, modules)
+        errors.ErrorLookupFactory.for_service = _for_service  # type: ignore[method-assign]
+        setattr(responses, "method_names_from_class", _method_names)  # noqa: B010
+
+
+def uninstall() -> None:
+    """Put moto's own functions back."""
+    from moto import backends
+    from moto.core import errors, responses
+
+    with _lock:
+        if not _originals:
+            return
+        backends.list_of_moto_modules = _originals.pop("list_of_moto_modules")
+        setattr(responses, "method_names_from_class", _originals.pop("method_names_from_class"))  # noqa: B010
+        _methods.clear()
+        errors.ErrorLookupFactory.for_service = _originals.pop(  # type: ignore[method-assign]
+            "for_service"
+        )
+        _tables.clear()
+
+
+def _same(modules: frozenset[str]) -> frozenset[str]:
+    return modules
+
+
+def _for_service(self: Any, service_model: Any) -> Any:
+    service_id = service_model.metadata.get("serviceId")
+    if service_id is None:
+        return self._create_error_lut(service_model)
+    found = _tables.get(service_id)
+    if found is None:
+        found = _tables.setdefault(service_id, self._create_error_lut(service_model))
+    return found
+
+
+def _method_names(clazz: object) -> list[str]:
+    found = _methods.get(clazz)
+    if found is None:
+        found = _methods.setdefault(clazz, _originals["method_names_from_class"](clazz))
+    return found
