@@ -5,7 +5,8 @@ chosen, and how its calls are made.
 * `identity` and `sessions`: who a call acts as (the credential chain, chained roles) and the
   botocore session and client of that identity.
 * `accounts`: the allowed and forbidden account lists, checked once per identity.
-* `clients`: cached clients, retries, throttling patience and error wrapping.
+* `clients`: cached clients, retries and error wrapping.
+* `throttle`: throttled calls in line, at the pace AWS admits them.
 * `tags`: `aws:defaultTags` and `aws:ignoreTags`.
 * `context`: all of the above resolved once for one resource, handed to the lifecycle.
 
@@ -14,7 +15,6 @@ This package knows nothing of the lifecycle (`pulumi_snapshots.engine`), which i
 
 from pulumi_snapshots.aws import config, context
 from pulumi_snapshots.aws.clients import (
-    Patience,
     call,
     call_service,
     calls_made,
@@ -25,6 +25,7 @@ from pulumi_snapshots.aws.clients import (
     forget_client,
     identify,
 )
+from pulumi_snapshots.aws.throttle import Patience
 
 __all__ = [
     "Patience",

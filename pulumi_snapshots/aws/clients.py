@@ -4,17 +4,15 @@ retries and error wrapping."""
 from __future__ import annotations
 
 import functools
-import random
 import threading
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from pulumi_snapshots.aws import accounts, config, sessions
+from pulumi_snapshots.aws import accounts, config, sessions, throttle
 from pulumi_snapshots.aws.config import AwsSettings
 from pulumi_snapshots.aws.identity import Identity, resolve_identity
-from pulumi_snapshots.errors import CONNECTION_ERROR, THROTTLING_CODES, AwsCallError
+from pulumi_snapshots.aws.throttle import Patience
+from pulumi_snapshots.errors import CONNECTION_ERROR, AwsCallError
 
 # boto3 is imported where clients are made: a Pulumi program only declares resources and never
 # calls AWS itself, so it should not pay for importing boto3.
@@ -34,7 +32,7 @@ def user_agent() -> str:
 MAX_ATTEMPTS = 10
 """botocore retries after the first attempt, unless `aws:maxRetries`, `AWS_MAX_ATTEMPTS` or the
 profile's `max_attempts` says. pulumi-aws makes up to 25 attempts; here a throttled create or
-delete keeps trying past botocore's retries anyway (`Patience`), so 11 attempts bound only the
+delete keeps trying in its line anyway (`Patience`, `throttle`), so 11 attempts bound only the
 reads, whose next poll round tries again."""
 
 _clients: dict[tuple[str, str, Identity], Any] = {}
@@ -92,6 +90,7 @@ def clear_clients() -> None:
         _clients.clear()
     sessions.clear()
     accounts.clear()
+    throttle.clear_gates()
 
 
 def forget_client(service: str, region: str, identity: Identity, stale: Any) -> None:
@@ -118,31 +117,6 @@ def check_account(settings: AwsSettings, identity: Identity, region: str) -> Non
     )
 
 
-@dataclass(frozen=True)
-class Patience:
-    """How long a call that AWS throttles keeps trying, past botocore's own retries.
-
-    Hundreds of creates at once exhaust an account's token buckets (and botocore's retry quota,
-    500 tokens a client); a create should then queue, not fail. Each further try waits a
-    random time up to an exponentially growing ceiling (full jitter), so that the waiting
-    calls spread over the bucket's refill rather than retrying together.
-    """
-
-    deadline: float
-    """The clock reading after which the throttling error is raised."""
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-    first: float = 1.0
-    ceiling: float = 20.0
-
-    def delay(self, attempt: int) -> float | None:
-        """How long to wait before try `attempt` (from 1), or None when the deadline is near."""
-        left = self.deadline - self.clock()
-        if left <= 0:
-            return None
-        return min(random.uniform(0, min(self.ceiling, self.first * 2**attempt)), left)
-
-
 def call_service(
     service: str,
     region: str,
@@ -159,31 +133,30 @@ def call_service(
     client and the identity's credentials, and the call is tried once more with fresh
     credentials: a session's own refreshable credentials (assumed roles, SSO, container and
     instance roles) renew themselves, but credentials read once from the environment or a
-    file do not. With `patience`, a call that is still throttled after botocore's retries
-    keeps trying until its deadline.
+    file do not. With `patience`, a call that AWS throttles waits its turn in the line of its
+    operation, region and identity (`throttle`) until its deadline.
     """
     settings, identity = identify(settings, identity)
     # Every call depends on the account: a read in the wrong account would find nothing, and a
     # refresh would drop what it did not find. One STS call per identity, then cached.
     check_account(settings, identity, region)
     refreshed = False
-    attempt = 0
-    while True:
-        api = client(service, region, settings, identity)
-        try:
-            return call(api, operation, subject, **params)
-        except AwsCallError as exc:
-            if exc.expired and not refreshed:
+
+    def attempt() -> Any:
+        nonlocal refreshed
+        while True:
+            api = client(service, region, settings, identity)
+            try:
+                return call(api, operation, subject, **params)
+            except AwsCallError as exc:
+                if not exc.expired or refreshed:
+                    raise
                 forget_client(service, region, identity, api)
                 refreshed = True
-                continue
-            if patience is None or exc.code not in THROTTLING_CODES:
-                raise
-            attempt += 1
-            pause = patience.delay(attempt)
-            if pause is None:
-                raise
-            patience.sleep(pause)
+
+    if patience is None:
+        return attempt()
+    return throttle.gate((service, operation, region, identity)).run(attempt, patience)
 
 
 _calls = threading.local()

@@ -14,6 +14,7 @@ from typing import Any
 from pulumi_snapshots.aws import clients, config, regions
 from pulumi_snapshots.aws.config import AwsSettings
 from pulumi_snapshots.aws.identity import Identity, resolve_identity
+from pulumi_snapshots.aws.throttle import Patience
 from pulumi_snapshots.errors import SnapshotError
 
 
@@ -24,7 +25,7 @@ class AwsContext:
     settings: AwsSettings
     identity: Identity
     region: str
-    patience: clients.Patience | None = None
+    patience: Patience | None = None
 
     def client(self, service: str, region: str | None = None) -> Any:
         """The shared client of `service` in the resource's region (or another)."""
@@ -47,7 +48,7 @@ class AwsContext:
 
     def patient(self, minutes: float) -> AwsContext:
         """This context, with throttled calls that keep trying for `minutes`."""
-        return replace(self, patience=clients.Patience(time.monotonic() + minutes * 60))
+        return replace(self, patience=Patience(time.monotonic() + minutes * 60))
 
 
 def settings_for(handle: str | None, changing: bool) -> AwsSettings:

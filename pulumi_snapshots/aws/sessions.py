@@ -35,9 +35,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from pulumi_snapshots.aws import throttle
 from pulumi_snapshots.aws.config import AssumeRole, AwsSettings, ConfigError, WebIdentity
 from pulumi_snapshots.aws.identity import Identity, IdentityInput, identity_input
-from pulumi_snapshots.errors import SnapshotError
+from pulumi_snapshots.errors import THROTTLING_CODES, SnapshotError
 
 # boto3 and botocore are imported where sessions are made: a Pulumi program only declares
 # resources and never calls AWS itself.
@@ -548,9 +549,40 @@ def _client(
         if bypasses_proxy(host, proxies[1]):
             options["proxies"] = {}
             made = base.create_client(service, config=botocore.config.Config(**options), **kwargs)
+    leave_throttling_to_gates(made)
     if settings.token_bucket_capacity is not None:
         set_retry_quota(made, settings.token_bucket_capacity)
     return made
+
+
+def leave_throttling_to_gates(made: Any) -> None:
+    """Let a call made through a throttle gate (`throttle.gated`) see its throttling error at
+    once: botocore's retry handler would otherwise retry it after random pauses, which leave
+    the bucket's tokens unused. Every other error is retried by botocore as before, and calls
+    outside a gate (reads, whose next poll round tries again) keep botocore's retries."""
+    service = made.meta.service_model.service_id.hyphenize()
+    event, unique_id = f"needs-retry.{service}", f"retry-config-{service}"
+    # botocore registers its retry handler (standard, adaptive or legacy) under this id, and
+    # offers no public way to read a handler back.
+    registered = made.meta.events._emitter._unique_id_handlers.get(unique_id)
+    if registered is None:
+        return
+    original = registered["handler"]
+
+    def needs_retry(**kwargs: Any) -> Any:
+        if throttle.gated() and _throttled(kwargs.get("response")):
+            return None
+        return original(**kwargs)
+
+    made.meta.events.unregister(event, unique_id=unique_id)
+    made.meta.events.register(event, needs_retry, unique_id=unique_id)
+
+
+def _throttled(response: Any) -> bool:
+    """Whether botocore's (http response, parsed) pair carries a throttling error."""
+    if not isinstance(response, tuple) or len(response) != 2 or not isinstance(response[1], dict):
+        return False
+    return response[1].get("Error", {}).get("Code") in THROTTLING_CODES
 
 
 def has_fips_endpoint(base: Any, service: str, region: str) -> bool:
@@ -590,14 +622,12 @@ def set_retry_quota(made: Any, capacity: int) -> None:
 
 
 DEFAULT_RETRY_MODE = "standard"
-"""pulumi-aws's default (the Go SDK's), and what the fleet figures choose. Measured side by side
-with `python3 tasks.py bench fleet modes ec2 lightsail-copy 500` (500 creates at once under the
-documented buckets): standard mode ends within 1.13x (EC2) and 1.14x (Lightsail) of the time
-the create bucket needs; adaptive mode, whose client-side rate limiter is shared by every
-create of a stack and falls well below the bucket's refill once throttled, takes 1.36x and
-1.82x. Standard mode spends more throttled requests on it (2,750 against 343 for EC2);
-`aws:retryMode=adaptive` spares the account's buckets, which other tools share, at that cost
-in time."""
+"""pulumi-aws's default (the Go SDK's), and what the fleet figures choose. Throttled creates,
+tags and deletes wait in line either way (`throttle`); in adaptive mode botocore's client-side
+rate limiter, which every create of a stack shares, slows them further once throttled.
+`python3 tasks.py bench fleet modes ec2 lightsail-copy 500` measures both side by side;
+`aws:retryMode=adaptive` spares an account's buckets that other tools share, at a cost in
+time."""
 
 
 def _retry_mode(base: Any) -> str:

@@ -8,6 +8,7 @@ import botocore.exceptions
 import pytest
 
 from pulumi_snapshots.aws import clients as aws
+from pulumi_snapshots.aws.throttle import Pace
 from pulumi_snapshots.errors import AwsCallError
 
 
@@ -62,9 +63,11 @@ def test_throttled_calls_keep_trying_with_patience(api: Api) -> None:
     assert aws.call_service("ec2", "us-east-1", "copy", "Thing x", patience=patience) == {
         "done": True
     }
-    assert api.calls == 7 and len(clock.slept) == 6
-    # Full jitter under a ceiling that doubles, never past it.
-    assert all(0 <= pause <= min(20.0, 2**n) for n, pause in enumerate(clock.slept, 1))
+    assert api.calls == 7
+    # Each try waits its turn in the operation's line (`throttle`), whose spacing each
+    # throttled try widens.
+    pace = Pace()
+    assert clock.slept == pytest.approx([pace.first * pace.throttled**n for n in range(6)])
 
 
 def test_without_patience_or_past_the_deadline_throttling_is_raised(api: Api) -> None:
