@@ -1,5 +1,5 @@
 """Shared status polling: every snapshot of one resource kind and region that is being waited
-on is read by one describe call per round, on one shared backoff schedule."""
+on is read by one describe call per round; each keeps its own backoff schedule."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pulumi_snapshots import aws
@@ -30,12 +31,42 @@ class Unread:
 UNREAD = Unread()
 
 
+@dataclass
+class _Waiter:
+    """One id's own schedule: when it is next due, and the interval that led there."""
+
+    count: int
+    due: float
+    interval: float
+    next_delay: Callable[[], float]
+
+    def advance(self) -> None:
+        """Move on to the next point of its own schedule."""
+        self.interval = self.next_delay()
+        self.due += self.interval
+
+
+def next_round(schedules: list[tuple[float, float]]) -> float:
+    """When the next round is due, given each waiter's (due time, interval): the latest due
+    time within an interval of the earliest. Rounds then come one per interval however the
+    waiters joined, none is read more than an interval after it is due, and the last of a
+    fleet that started over a fraction of an interval is read when it is due."""
+    if not schedules:
+        return float("inf")
+    earliest, interval = min(schedules)
+    return max(due for due, _ in schedules if due <= earliest + interval)
+
+
 class SharedPoller:
     """Runs poll rounds for all current waiters; one waiter at a time makes the call.
 
-    A waiter asks for a round newer than the last it saw. If no round is under way, it
-    becomes the poller: it waits for the schedule, reads every waiting id with one
-    `describe_many` call and publishes the results to all.
+    Each waiter keeps its own schedule from when it joined (the policy's delays), as a lone
+    wait would. A round comes when the latest waiter due within one interval of the earliest
+    is due, and reads every waiting id with one `describe_many` call: rounds stay one per
+    interval, however the waiters joined, and no waiter is read more than an interval after
+    it is due. A fleet whose creates started over a few tenths of a second is read when its
+    last create is due, not up to an interval after it, as on a grid set by the first: the
+    wait of the fleet is that of its last create alone.
     """
 
     def __init__(
@@ -49,33 +80,44 @@ class SharedPoller:
         self._describe_one = describe_one
         self._ctx = ctx
         self._policy = policy
-        self._cond = threading.Condition()
-        self._waiters: dict[str, int] = {}
+        lock = threading.RLock()
+        self._cond = threading.Condition(lock)
+        # Only the waiter that will make the next round waits here: a join that is due before
+        # that round wakes it, and no one else.
+        self._wake = threading.Condition(lock)
+        self._waiters: dict[str, _Waiter] = {}
         self._results: Mapping[str, Live | BaseException | None] = {}
         self._round = 0
         self._polling = False
-        self._next_at = 0.0
-        self._next_delay = policy.effective().delays()
+        self._planned = float("inf")
         self.calls = 0
 
     def join(self, id_: str) -> int:
         """Start waiting on `id_`; returns the round to ask past."""
         with self._cond:
-            if not self._waiters:
-                # An idle poller starts over: first round at once, then the initial delay.
-                self._next_at = 0.0
-                self._next_delay = self._policy.effective().delays()
-            self._waiters[id_] = self._waiters.get(id_, 0) + 1
+            found = self._waiters.get(id_)
+            if found is not None:
+                found.count += 1
+                return self._round
+            next_delay = self._policy.effective().delays()
+            first = next_delay()
+            # No read at the join: a snapshot just started is not done yet, and the creates of
+            # a fleet, which start over a few tenths of a second, then share their first round.
+            due = time.monotonic() + first
+            self._waiters[id_] = _Waiter(1, due, first, next_delay)
+            if due < self._planned:
+                self._wake.notify()
             return self._round
 
     def leave(self, id_: str) -> None:
         """Stop waiting on `id_`."""
         with self._cond:
-            count = self._waiters.get(id_, 0) - 1
-            if count > 0:
-                self._waiters[id_] = count
-            else:
-                self._waiters.pop(id_, None)
+            found = self._waiters.get(id_)
+            if found is None:
+                return
+            found.count -= 1
+            if found.count <= 0:
+                del self._waiters[id_]
 
     def observe(
         self, id_: str, after: int, deadline: float
@@ -95,24 +137,39 @@ class SharedPoller:
                     self._cond.wait(timeout=deadline - now)
                     continue
                 self._polling = True
-                start_at = self._next_at
-                self._cond.release()
                 try:
-                    self._run_round(start_at, deadline)
+                    if self._when_due(deadline):
+                        self._cond.release()
+                        try:
+                            self._run_round()
+                        finally:
+                            self._cond.acquire()
                 finally:
-                    self._cond.acquire()
                     self._polling = False
+                    self._planned = float("inf")
                     self._cond.notify_all()
             if id_ not in self._results:
                 return self._round, UNREAD
             return self._round, self._results[id_]
 
-    def _run_round(self, start_at: float, deadline: float) -> None:
-        pause = start_at - time.monotonic()
-        if pause > 0:
-            time.sleep(min(pause, max(deadline - time.monotonic(), 0)))
-            if time.monotonic() < start_at:
-                return
+    def _plan(self) -> float:
+        return next_round([(w.due, w.interval) for w in self._waiters.values()])
+
+    def _when_due(self, deadline: float) -> bool:
+        """Wait (holding the lock's condition) until the next round is due: True, or False
+        when `deadline` comes first. Joins due earlier wake it, and the plan is made again on
+        every wake: the waiters due within the window may have grown."""
+        while True:
+            self._planned = self._plan()
+            now = time.monotonic()
+            if now >= self._planned:
+                return True
+            if now >= deadline:
+                return False
+            self._wake.wait(timeout=min(self._planned, deadline) - now)
+
+    def _run_round(self) -> None:
+        started = time.monotonic()
         with self._cond:
             ids = sorted(self._waiters)
         results: dict[str, Live | BaseException | None]
@@ -132,15 +189,19 @@ class SharedPoller:
             # One resource's failure must not fail the others: read each on its own, so that
             # an error reaches only the waiter whose snapshot caused it.
             results = {id_: self._read_one(id_) for id_ in ids}
+        made = aws.calls_made() - before
         with self._cond:
             self.calls += 1
             self._results = results
             self._round += 1
-            self._next_at = time.monotonic() + self._next_delay()
+            for waiter in self._waiters.values():
+                # Each waiter read that was due moves on along its own schedule.
+                while waiter.due <= started:
+                    waiter.advance()
         if os.environ.get(STATS_ENV):
             self._ctx.report(
                 f"poll round {self._round} of {self._ctx.spec.type_name} in {self._ctx.region}: "
-                f"{aws.calls_made() - before} status calls for {len(ids)} waits"
+                f"{made} status calls for {len(ids)} waits"
             )
 
     def _read_one(self, id_: str) -> Live | BaseException | None:

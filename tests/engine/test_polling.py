@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_snapshots.engine.polling import UNREAD, SharedPoller
+from pulumi_snapshots.engine.polling import UNREAD, SharedPoller, next_round
 from pulumi_snapshots.engine.spec import Live
 from pulumi_snapshots.engine.waiter import POLL_ENV, WaitPolicy
 from pulumi_snapshots.errors import AwsCallError
@@ -94,13 +94,11 @@ def test_a_transient_batch_failure_reaches_every_waiter_without_reads_one_by_one
 
 def test_a_deadline_before_the_next_round_returns_unread(service: Service) -> None:
     poller = SharedPoller(service.many, service.one, None, WaitPolicy(30, 1, 30))  # type: ignore[arg-type]
-    first = poller.join("early")
-    poller.observe("early", first, time.monotonic() + 300)
     late = poller.join("late")
     started = time.monotonic()
-    # The next round is 30 s away: the deadline comes first.
+    # Its first round is 30 s after the join: the deadline comes first.
     assert poller.observe("late", late, started + 0.2)[1] is UNREAD
-    assert len(service.batches) == 1
+    assert service.batches == []
 
 
 def test_a_round_that_did_not_read_an_id_does_not_count_for_it(service: Service) -> None:
@@ -111,3 +109,14 @@ def test_a_round_that_did_not_read_an_id_does_not_count_for_it(service: Service)
     mark_b = poller.join("b")
     assert poller.observe("b", mark_b, time.monotonic() + 300)[1] == live("b")
     assert "b" in service.batches[-1]
+
+
+def test_a_round_waits_for_the_waiters_due_within_an_interval_of_the_earliest() -> None:
+    # Creates of a fleet that started 0.3 s apart, on 1 s intervals: one round, when the last
+    # is due; the one due 1.2 s after the first waits for the next.
+    assert next_round([(10.3, 1.0), (10.0, 1.0), (11.2, 1.0), (10.9, 1.0)]) == 10.9
+    # A lone waiter is read when it is due.
+    assert next_round([(42.0, 5.0)]) == 42.0
+    # Backoff: the earliest waiter's own interval bounds how long it waits.
+    assert next_round([(0.0, 30.0), (29.0, 5.0), (31.0, 5.0)]) == 29.0
+    assert next_round([]) == float("inf")
