@@ -19,8 +19,8 @@ as `bench fleet neptune 200`.
 
 Then, with no buckets, one create alone and 64 at once, for the cost of concurrency itself,
 twice: with a hold of 3 s, a whole number of poll intervals (1 s), and of 3.5 s. Each wait
-keeps its own schedule from its create, and a round waits for the last create due within an
-interval (`polling.next_round`), so the 64 are read when the last of them is due, as the one
+keeps its own schedule from its create, and a round waits for the last create due within half
+an interval (`polling.next_round`), so the 64 are read when the last of them is due, as the one
 alone is. What 64 cost beyond one is the time to start and finish 64: the fake serves one
 request at a time, and the host runs them in one process. With the second hold, every create
 waits half an interval past its snapshot's readiness, as it does on average when AWS takes

@@ -46,27 +46,36 @@ class _Waiter:
         self.due += self.interval
 
 
+ROUND_WINDOW = 0.5
+"""How long a round waits for later waiters, as a share of the earliest one's interval."""
+
+
 def next_round(schedules: list[tuple[float, float]]) -> float:
     """When the next round is due, given each waiter's (due time, interval): the latest due
-    time within an interval of the earliest. Rounds then come one per interval however the
-    waiters joined, none is read more than an interval after it is due, and the last of a
-    fleet that started over a fraction of an interval is read when it is due."""
+    time within half an interval (`ROUND_WINDOW`) of the earliest.
+
+    The creates of a fleet that start over a fraction of a second then share one round, when
+    the last of them is due. A fleet whose creates a token bucket admits over seconds is not
+    held back for its last: the waiters due first, usually most of the fleet, are read at most
+    half an interval late, and then write their done marks, which share a bucket of their own,
+    while the rest are still pending. That costs at most two rounds per interval on average,
+    each one call (plus paging) whatever the fleet's size."""
     if not schedules:
         return float("inf")
     earliest, interval = min(schedules)
-    return max(due for due, _ in schedules if due <= earliest + interval)
+    return max(due for due, _ in schedules if due <= earliest + interval * ROUND_WINDOW)
 
 
 class SharedPoller:
     """Runs poll rounds for all current waiters; one waiter at a time makes the call.
 
     Each waiter keeps its own schedule from when it joined (the policy's delays), as a lone
-    wait would. A round comes when the latest waiter due within one interval of the earliest
-    is due, and reads every waiting id with one `describe_many` call: rounds stay one per
-    interval, however the waiters joined, and no waiter is read more than an interval after
-    it is due. A fleet whose creates started over a few tenths of a second is read when its
-    last create is due, not up to an interval after it, as on a grid set by the first: the
-    wait of the fleet is that of its last create alone.
+    wait would. A round comes when the latest waiter due within half an interval of the
+    earliest is due (`next_round`), and reads every waiting id with one `describe_many` call:
+    no waiter is read more than half an interval after it is due, and rounds come at most two
+    per interval on average, however the waiters joined. A fleet whose creates started over a
+    few tenths of a second is read when its last create is due, not up to an interval after
+    it, as on a grid set by the first: the wait of the fleet is that of its last create alone.
     """
 
     def __init__(

@@ -111,12 +111,13 @@ def test_a_round_that_did_not_read_an_id_does_not_count_for_it(service: Service)
     assert "b" in service.batches[-1]
 
 
-def test_a_round_waits_for_the_waiters_due_within_an_interval_of_the_earliest() -> None:
-    # Creates of a fleet that started 0.3 s apart, on 1 s intervals: one round, when the last
-    # is due; the one due 1.2 s after the first waits for the next.
-    assert next_round([(10.3, 1.0), (10.0, 1.0), (11.2, 1.0), (10.9, 1.0)]) == 10.9
+def test_a_round_waits_for_the_waiters_due_within_half_an_interval_of_the_earliest() -> None:
+    # Creates of a fleet that started 0.1 s apart, on 1 s intervals: one round, when the last
+    # of those within half an interval is due; the ones due 0.6 s and 1.2 s after the first
+    # wait for a later round.
+    assert next_round([(10.3, 1.0), (10.0, 1.0), (11.2, 1.0), (10.4, 1.0), (10.6, 1.0)]) == 10.4
     # A lone waiter is read when it is due.
     assert next_round([(42.0, 5.0)]) == 42.0
     # Backoff: the earliest waiter's own interval bounds how long it waits.
-    assert next_round([(0.0, 30.0), (29.0, 5.0), (31.0, 5.0)]) == 29.0
+    assert next_round([(0.0, 30.0), (14.0, 5.0), (16.0, 5.0)]) == 14.0
     assert next_round([]) == float("inf")
