@@ -112,9 +112,9 @@ def test_a_round_that_did_not_read_an_id_does_not_count_for_it(service: Service)
 
 
 def test_a_round_waits_for_the_waiters_due_within_half_an_interval_of_the_earliest() -> None:
-    # Creates of a fleet that started 0.1 s apart, on 1 s intervals: one round, when the last
-    # of those within half an interval is due; the ones due 0.6 s and 1.2 s after the first
-    # wait for a later round.
+    # Creates of a fleet on 1 s intervals, due over 1.2 s: one round, when the last of those
+    # within half an interval of the first is due; the ones due 0.6 s and 1.2 s after the
+    # first wait for a later round.
     assert next_round([(10.3, 1.0), (10.0, 1.0), (11.2, 1.0), (10.4, 1.0), (10.6, 1.0)]) == 10.4
     # A lone waiter is read when it is due.
     assert next_round([(42.0, 5.0)]) == 42.0
