@@ -5,7 +5,8 @@ chosen, and how its calls are made.
 * `identity` and `sessions`: who a call acts as (the credential chain, chained roles) and the
   botocore session and client of that identity.
 * `accounts`: the allowed and forbidden account lists, checked once per identity.
-* `clients`: cached clients, retries and error wrapping.
+* `clients`: cached clients, retries and error wrapping; `prepare` loads a service's models
+  ahead of its first client.
 * `throttle`: throttled calls in line, at the pace AWS admits them.
 * `tags`: `aws:defaultTags` and `aws:ignoreTags`.
 * `context`: all of the above resolved once for one resource, handed to the lifecycle.
@@ -24,6 +25,7 @@ from pulumi_snapshots.aws.clients import (
     default_region,
     forget_client,
     identify,
+    prepare,
 )
 from pulumi_snapshots.aws.throttle import Patience
 
@@ -40,4 +42,5 @@ __all__ = [
     "default_region",
     "forget_client",
     "identify",
+    "prepare",
 ]

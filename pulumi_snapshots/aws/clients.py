@@ -3,7 +3,9 @@ retries and error wrapping."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -37,6 +39,10 @@ reads, whose next poll round tries again."""
 
 _clients: dict[tuple[str, str, Identity], Any] = {}
 _lock = threading.Lock()
+_builds: dict[str, threading.Lock] = {}
+"""One lock per service, held while its models load or a client of it is made: a create that
+comes while `prepare` loads them waits for that load instead of parsing them a second time."""
+_prepared: set[str] = set()
 
 
 def identify(
@@ -66,7 +72,7 @@ def client(
     cached = _clients.get(key)
     if cached is not None:
         return cached
-    with _lock:
+    with _building(service), _lock:
         cached = _clients.get(key)
         if cached is None:
             # Throttling and transient errors are retried by botocore itself: in standard mode
@@ -81,6 +87,50 @@ def client(
             )
             _clients[key] = cached
     return cached
+
+
+def _building(service: str) -> threading.Lock:
+    with _lock:
+        return _builds.setdefault(service, threading.Lock())
+
+
+def prepare(service: str, *, settle: bool = False) -> threading.Thread | None:
+    """Start loading botocore's models of `service` and of STS (which checks each identity's
+    account first) in the background, once per process.
+
+    A resource's check calls it: the create that follows, often much later, after the
+    resource's sources were made, then finds them parsed. A create that comes sooner waits for
+    the load under way, which it would have made itself. Only data is loaded (no credential,
+    no call: `sessions.load_models`); a failure is left for the real client to report.
+
+    With `settle` (in a process of this provider's own), the loaded models are then moved out
+    of the garbage collector's reach (`gc.freeze`): they live as long as the process, and a
+    full collection would otherwise walk their hundred thousand objects while holding the
+    interpreter, stalling every create in flight for tens of milliseconds.
+
+    Returns the loading thread, or None when every model was asked for before.
+    """
+    with _lock:
+        # STS first: a create's first call is its identity's GetCallerIdentity.
+        todo = [name for name in ("sts", service) if name not in _prepared]
+        _prepared.update(todo)
+    if not todo:
+        return None
+    loading = threading.Thread(
+        target=_load_models, args=(todo, settle), name="pulumi-snapshots-models", daemon=True
+    )
+    loading.start()
+    return loading
+
+
+def _load_models(services: list[str], settle: bool) -> None:
+    for service in services:
+        with _building(service), contextlib.suppress(Exception):
+            sessions.load_models(service)
+    if settle:
+        # Collected first, so that no garbage of the moment is kept for good.
+        gc.collect()
+        gc.freeze()
 
 
 def clear_clients() -> None:

@@ -34,6 +34,7 @@ from pulumi_snapshots.aws.tags import (
 )
 from pulumi_snapshots.engine import entry
 from pulumi_snapshots.engine.hostpool import (
+    in_provider_host,
     report_changed_keys,
     send_changed_keys,
     shorten_host_errors,
@@ -225,6 +226,7 @@ class SnapshotProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs (no AWS call), resolve the region and name the target."""
         spec = self.spec
+        aws.prepare(spec.service, settle=in_provider_host())
         olds = _olds or {}
         raw = {k: v for k, v in news.items() if not k.startswith("__") and k not in SECRET_ECHOES}
         private = {k: news[k] for k in (NAME_KEY, OWNER_KEY) if k in news}

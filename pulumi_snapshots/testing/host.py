@@ -201,10 +201,22 @@ class ProviderHost:
         }.get(response.changes)
         return Diff(changes, list(response.replaces), bool(response.deleteBeforeReplace))
 
-    def create(self, urn: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        """Create: the id and the outputs."""
-        response = self._stub.Create(proto.CreateRequest(urn=urn, properties=_struct(props)))
+    def create(
+        self, urn: str, props: Mapping[str, Any] | proto.CreateRequest
+    ) -> tuple[str, dict[str, Any]]:
+        """Create: the id and the outputs. `props` may be a request made before
+        (`create_request`), so that many creates can be sent at once without each first
+        spending the time the SDK takes to serialise them."""
+        request = (
+            props if isinstance(props, proto.CreateRequest) else self.create_request(urn, props)
+        )
+        response = self._stub.Create(request)
         return str(response.id), _dict(response.properties)
+
+    @staticmethod
+    def create_request(urn: str, props: Mapping[str, Any]) -> proto.CreateRequest:
+        """The Create request of `props`, serialised by the SDK as the engine receives them."""
+        return proto.CreateRequest(urn=urn, properties=_struct(props))
 
     def read(
         self,

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import heapq
 import itertools
 import json
+import math
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -129,9 +131,21 @@ class _Held:
     started: float = 0.0
     reads_done: int = 0
     done: bool = False
+    shown: int = -1
+    """The progress last set."""
 
     def __post_init__(self) -> None:
         self.started = self.clock.now()
+
+    @property
+    def timed(self) -> bool:
+        return self.rule.seconds is not None
+
+    def next_change(self, now: float) -> float:
+        """When a timed hold next moves a percent, or ends: after `now`, always."""
+        seconds = self.rule.seconds or 0.0
+        step = self.shown + 1 if 0 <= self.shown < 99 else 100
+        return max(self.started + seconds * step / 100, math.nextafter(now, math.inf))
 
     def due(self) -> bool:
         if self.rule.seconds is not None:
@@ -161,6 +175,12 @@ class State:
         self.counts: dict[tuple[str, str, str], int] = {}
         self.errors: dict[tuple[str, str, str, str], int] = {}
         self.held: list[_Held] = []
+        # What `tick` looks at, so that a request costs the same whether 5 or 500 snapshots
+        # are held: timed holds in a heap per clock, by when they next move a percent or end;
+        # holds by reads only once a read has counted (or when they are new).
+        self._timed: dict[int, tuple[Clock, list[tuple[float, int, _Held]]]] = {}
+        self._touched: list[_Held] = []
+        self._order = itertools.count()
         self.clock: Clock = SystemClock()
         self.seq = itertools.count(1)
         self._exempt = threading.local()
@@ -366,6 +386,8 @@ class State:
         """Drop every hold (used when moto's backends are reset)."""
         with self.lock:
             self.held.clear()
+            self._timed.clear()
+            self._touched.clear()
 
     def hold(
         self,
@@ -387,23 +409,47 @@ class State:
             rule = self.rule_for(service, match or names, account_id)
             if rule is None:
                 return False
-            self.held.append(
-                _Held(service, account_id, region, names, rule, set_progress, finish, self.clock)
-            )
+            held = _Held(service, account_id, region, names, rule, set_progress, finish, self.clock)
+            self.held.append(held)
+            if held.timed:
+                _, heap = self._timed.setdefault(id(held.clock), (held.clock, []))
+                heapq.heappush(heap, (held.started, next(self._order), held))
+            else:
+                self._touched.append(held)
             return True
 
     def tick(self) -> None:
         """Finish holds that are due; move the progress of the others."""
         with self.lock:
-            for held in self.held:
-                if held.done:
-                    continue
-                if held.due():
-                    held.done = True
-                    held.finish(held.rule.then == "usable")
-                else:
-                    held.set_progress(held.percent())
-            self.held = [held for held in self.held if not held.done]
+            ended = False
+            for clock, heap in self._timed.values():
+                now = clock.now()
+                while heap and heap[0][0] <= now:
+                    held = heapq.heappop(heap)[2]
+                    if self._advance(held):
+                        heapq.heappush(heap, (held.next_change(now), next(self._order), held))
+                    ended = ended or held.done
+            touched, self._touched = self._touched, []
+            for held in touched:
+                self._advance(held)
+                ended = ended or held.done
+            if ended:
+                self.held = [held for held in self.held if not held.done]
+
+    @staticmethod
+    def _advance(held: _Held) -> bool:
+        """Finish `held` if due, else show its progress; whether it is still held."""
+        if held.done:
+            return False
+        if held.due():
+            held.done = True
+            held.finish(held.rule.then == "usable")
+            return False
+        percent = held.percent()
+        if percent != held.shown:
+            held.set_progress(percent)
+            held.shown = percent
+        return True
 
     def count_reads(self, service: str, account_id: str, region: str, body: str) -> None:
         """Count one read of each held snapshot that `body` (a response) includes."""
@@ -420,6 +466,8 @@ class State:
             for held in held_here:
                 if any(name in values for name in held.names):
                     held.reads_done += 1
+                    if not held.timed:
+                        self._touched.append(held)
 
 
 def _texts(body: str) -> set[str]:

@@ -12,6 +12,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
+from pulumi_snapshots import aws
 from pulumi_snapshots.engine import Context, Inputs, Live, NameRule, ResourceSpec, TagApi
 from pulumi_snapshots.engine.marks import MARK_KEY, Mark
 from pulumi_snapshots.engine.provider import SnapshotProvider, _report, _specs
@@ -399,6 +400,17 @@ def test_generated_names_derive_from_owner_and_replacing_inputs() -> None:
     assert name(__owner="shop/dev/web", source="a", region="eu-west-1") != base
     # Not known while a replacing input is unknown (preview).
     assert isinstance(name(__owner="shop/dev/web", source=Unknown()), Unknown)
+
+
+def test_check_starts_loading_the_models_of_its_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The create that follows, often after its sources were made, then finds them parsed.
+    asked: list[tuple[str, bool]] = []
+    monkeypatch.setattr(
+        aws, "prepare", lambda service, settle=False: asked.append((service, settle))
+    )
+    assert provider().check({}, {"name": "a", "region": "us-east-1"}).failures == []
+    # Outside the provider host, nothing is frozen.
+    assert asked == [("things", False)]
 
 
 def configured(config: dict[str, str]) -> SnapshotProvider:

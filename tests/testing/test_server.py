@@ -3,6 +3,7 @@ and the pytest plugin."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import subprocess
@@ -159,3 +160,60 @@ def test_pytest_plugin_fixtures(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
+
+
+_IDENTITY = b"Action=GetCallerIdentity&Version=2011-06-15"
+
+
+def _ask(
+    conn: http.client.HTTPConnection,
+    method: str = "POST",
+    path: str = "/",
+    body: bytes = _IDENTITY,
+    kind: str = "application/x-www-form-urlencoded",
+) -> Any:
+    conn.request(
+        method,
+        path,
+        body=body,
+        headers={
+            "Content-Type": kind,
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAFAKE/20260101/us-east-1/sts/"
+            "aws4_request, SignedHeaders=host, Signature=0",
+        },
+    )
+    response = conn.getresponse()
+    return response.status, response.getheader("Connection"), response.read()
+
+
+def test_the_server_keeps_a_connection_for_the_next_request_as_aws_does() -> None:
+    # A new connection per request cost the fake a thread and an accept each time.
+    with FakeAwsServer() as server:
+        conn = http.client.HTTPConnection(server.endpoint.removeprefix("http://"), timeout=30)
+        first = _ask(conn)
+        sock = conn.sock
+        # A body that the app never reads (the action is in the query) must not spill into the
+        # next request on the same connection.
+        unread = _ask(
+            conn, "GET", "/?" + _IDENTITY.decode(), b"x" * 5000, "application/octet-stream"
+        )
+        second = _ask(conn)
+        assert conn.sock is sock
+        conn.close()
+    assert first[0] == second[0] == 200
+    assert first[1] is None and second[1] is None  # no `Connection: close`
+    assert b"<Account>123456789012</Account>" in second[2]
+    assert unread[0] == 200
+
+
+def test_a_stopped_server_answers_nothing_more_on_a_kept_connection() -> None:
+    server = FakeAwsServer().start()
+    conn = http.client.HTTPConnection(server.endpoint.removeprefix("http://"), timeout=30)
+    try:
+        assert _ask(conn)[0] == 200
+        server.stop()
+        with pytest.raises((ConnectionError, http.client.HTTPException)):
+            _ask(conn)
+    finally:
+        conn.close()
+        server.stop()
