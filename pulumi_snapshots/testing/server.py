@@ -132,6 +132,12 @@ def _make_server(host: str, port: int, verbose: bool) -> Any:
             if verbose:
                 super().log_request(*args, **kwargs)
 
+        def log_error(self, format: str, *args: Any) -> None:
+            # A kept connection that idles out is how keep-alive ends, not an error: http.server
+            # would print a line for each pooled connection a client left open.
+            if verbose or not format.startswith("Request timed out"):
+                super().log_error(format, *args)
+
     class Server(ThreadedWSGIServer):
         request_queue_size = LISTEN_BACKLOG
 

@@ -18,6 +18,7 @@ import pytest
 from fakes import REGION, Fake
 
 from pulumi_snapshots.testing import FakeAwsServer, RemoteControl, control
+from pulumi_snapshots.testing import server as server_module
 from pulumi_snapshots.testing.server import ServerProcess, start_server_process
 
 
@@ -217,3 +218,16 @@ def test_a_stopped_server_answers_nothing_more_on_a_kept_connection() -> None:
     finally:
         conn.close()
         server.stop()
+
+
+def test_a_kept_connection_that_idles_out_is_closed_without_an_error_line(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A client's pool keeps connections it no longer uses; their idle close is not an error.
+    monkeypatch.setattr(server_module, "IDLE_SECONDS", 0.05)
+    caplog.set_level("INFO", logger="werkzeug")
+    with FakeAwsServer() as server:
+        host, port = server.endpoint.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as idle:
+            assert idle.recv(1) == b""  # the server closed it, having waited for a request
+    assert not [r for r in caplog.records if "timed out" in r.getMessage()]
