@@ -153,8 +153,10 @@ def _source(
     """The source snapshot where it lives, or None where it cannot be read (the copy then
     says why, and the copy's own engine is checked while waiting).
 
-    Concurrent copies of one source share its read (`batch.shared_lookup`): a fleet copying one
-    nightly snapshot reads it once per wave, not once per copy. Neptune's
+    Concurrent copies of one source share its read (`batch.shared_lookup`), and a copy that
+    comes while its source is being read takes that read's answer: a fleet copying one nightly
+    snapshot reads it about once, not once per copy (the copy itself still fails if the source
+    went in between). Neptune's
     DescribeDBClusterSnapshots takes no filters ("This parameter is not currently supported",
     Neptune API reference), so distinct sources are read one by one.
     """
@@ -163,7 +165,9 @@ def _source(
         # Errors name the source alone: they reach every copy of it.
         return {s: _read_source(ctx, s, f"NeptuneClusterSnapshotCopy source {s}") for s in sources}
 
-    lookup = shared_lookup(("neptune-sources", ctx.region, ctx.identity), read_each)
+    lookup = shared_lookup(
+        ("neptune-sources", ctx.region, ctx.identity), read_each, join_in_flight=True
+    )
     return lookup.get(m.source_db_cluster_snapshot_identifier, read_each)
 
 

@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from pulumi_snapshots.aws import throttle
+from pulumi_snapshots.aws import throttle, timestamps
 from pulumi_snapshots.aws.config import AssumeRole, AwsSettings, ConfigError, WebIdentity
 from pulumi_snapshots.aws.identity import Identity, IdentityInput, identity_input
 from pulumi_snapshots.errors import THROTTLING_CODES, SnapshotError
@@ -395,6 +395,7 @@ def _new_session(profile: str | None = None, *, shared_models: bool = True) -> A
     import botocore.session
 
     base = botocore.session.Session(profile=profile)
+    timestamps.install(base)
     if profile is None:
         # Not an explicit profile (which would take the environment's keys out of the chain):
         # only the name botocore finds.

@@ -4,6 +4,10 @@ what an earlier create left) make one call for all of them, instead of one call 
 A caller's key joins the next call. While a call is under way, new keys wait for the one after
 it, which starts as soon as the first returns: nothing is paced, so a lone create pays no delay,
 and a fleet of creates pays one call per wave instead of one per create.
+
+A lookup made with `join_in_flight` also answers a caller from the call under way when that call
+carries the caller's key: for reads whose answer a few milliseconds older serves as well (the
+source a fleet copies), a burst of callers of one key then costs one call, not one per wave.
 """
 
 from __future__ import annotations
@@ -19,10 +23,17 @@ V = TypeVar("V")
 class SharedLookup(Generic[K, V]):
     """Answers `get(key)` from calls of `lookup_many(keys)` shared by concurrent callers."""
 
-    def __init__(self, lookup_many: Callable[[Sequence[K]], Mapping[K, V | None]]) -> None:
+    def __init__(
+        self,
+        lookup_many: Callable[[Sequence[K]], Mapping[K, V | None]],
+        *,
+        join_in_flight: bool = False,
+    ) -> None:
         self._lookup_many = lookup_many
+        self._join = join_in_flight
         self._cond = threading.Condition()
         self._queued: list[K] = []
+        self._in_flight: frozenset[K] = frozenset()
         self._answers: dict[K, V | BaseException | None] = {}
         self._waiting: dict[K, int] = {}
         self._busy = False
@@ -39,7 +50,10 @@ class SharedLookup(Generic[K, V]):
         keeps trying, is the live one, not that of whoever came first."""
         with self._cond:
             self._waiting[key] = self._waiting.get(key, 0) + 1
-            if key not in self._queued:
+            if self._join and key in self._in_flight:
+                # The call under way carries this key: its answer is this caller's too.
+                self._answers.pop(key, None)
+            elif key not in self._queued:
                 self._queued.append(key)
             try:
                 while key not in self._answers or key in self._queued:
@@ -60,6 +74,7 @@ class SharedLookup(Generic[K, V]):
     def _run_locked(self, lookup_many: Callable[[Sequence[K]], Mapping[K, V | None]]) -> None:
         keys, self._queued = self._queued, []
         self._busy = True
+        self._in_flight = frozenset(keys)
         interrupted = RuntimeError("the shared lookup was interrupted")
         answers: dict[K, V | BaseException | None] = dict.fromkeys(keys, interrupted)
         self._cond.release()
@@ -72,6 +87,7 @@ class SharedLookup(Generic[K, V]):
         finally:
             self._cond.acquire()
             self._busy = False
+            self._in_flight = frozenset()
             self.calls += 1
             self._answers.update(answers)
             self._cond.notify_all()
@@ -82,16 +98,19 @@ _lock = threading.Lock()
 
 
 def shared_lookup(
-    key: tuple[object, ...], lookup_many: Callable[[Sequence[K]], Mapping[K, V | None]]
+    key: tuple[object, ...],
+    lookup_many: Callable[[Sequence[K]], Mapping[K, V | None]],
+    *,
+    join_in_flight: bool = False,
 ) -> SharedLookup[K, V]:
     """The shared lookup under `key` (a kind, a region, an identity: what one call can cover),
-    made with `lookup_many` on first use."""
+    made with `lookup_many` (and `join_in_flight`) on first use."""
     with _lock:
         found: SharedLookup[K, V] | None = _lookups.get(key)
         if found is None:
             # The key covers all that a call's answer depends on; each caller passes its own
             # `lookup_many` to `get` for the calls it makes.
-            found = _lookups[key] = SharedLookup(lookup_many)
+            found = _lookups[key] = SharedLookup(lookup_many, join_in_flight=join_in_flight)
         return found
 
 

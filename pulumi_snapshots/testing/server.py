@@ -1,4 +1,4 @@
-"""The fake AWS as an HTTP server (moto's werkzeug app plus control endpoints).
+"""The fake AWS as an HTTP server (moto's services plus control endpoints).
 
 Run ``python -m pulumi_snapshots.testing.server --port 0``: it prints one line
 ``endpoint: http://127.0.0.1:PORT`` and serves until killed. Clients reach it with
@@ -8,7 +8,6 @@ Run ``python -m pulumi_snapshots.testing.server --port 0``: it prints one line
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import queue
@@ -80,12 +79,9 @@ def make_app() -> ControlMiddleware:
     """moto's multi-service WSGI app behind the control endpoints (patches must be installed)."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    return ControlMiddleware(DomainDispatcherApplication(create_backend_app))
+    from pulumi_snapshots.testing.dispatch import DirectDispatch
 
-
-#: Connections the server's socket queues before accepting them: a fleet of clients connects
-#: at once, and werkzeug's default (128) resets the connections beyond it.
-LISTEN_BACKLOG = 1024
+    return ControlMiddleware(DirectDispatch(DomainDispatcherApplication(create_backend_app)))
 
 
 IDLE_SECONDS = 60.0
@@ -93,79 +89,11 @@ IDLE_SECONDS = 60.0
 
 
 def _make_server(host: str, port: int, verbose: bool) -> Any:
-    import io
-    import socket
+    from pulumi_snapshots.testing.serving import FakeHttpServer
 
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-    from werkzeug.serving import ThreadedWSGIServer
-
-    class Handler(MotoRequestHandler):
-        # Connections stay open for the client's next request, as AWS's do. werkzeug closes
-        # every one, because http.server cannot skip a body the app left unread; here the body
-        # is read whole before the app runs. Otherwise each request costs a new connection and
-        # a new server thread: a fifth of the fake's time in a fleet of creates.
-        protocol_version = "HTTP/1.1"
-        timeout = IDLE_SECONDS
-        # Headers and body go out in two writes: with Nagle's algorithm on a kept connection,
-        # the second waits for the client's delayed ACK (40 ms).
-        disable_nagle_algorithm = True
-        _keep = False
-
-        def run_wsgi(self) -> None:
-            self._keep = "Transfer-Encoding" not in self.headers
-            if not self._keep:
-                super().run_wsgi()
-                return
-            wire = self.rfile
-            self.rfile = io.BytesIO(wire.read(int(self.headers.get("Content-Length") or 0)))
-            try:
-                super().run_wsgi()
-            finally:
-                self.rfile = wire
-
-        def send_header(self, keyword: str, value: str) -> None:
-            if self._keep and keyword.lower() == "connection" and value.lower() == "close":
-                return
-            super().send_header(keyword, value)
-
-        def log_request(self, *args: Any, **kwargs: Any) -> None:
-            if verbose:
-                super().log_request(*args, **kwargs)
-
-        def log_error(self, format: str, *args: Any) -> None:
-            # A kept connection that idles out is how keep-alive ends, not an error: http.server
-            # would print a line for each pooled connection a client left open.
-            if verbose or not format.startswith("Request timed out"):
-                super().log_error(format, *args)
-
-    class Server(ThreadedWSGIServer):
-        request_queue_size = LISTEN_BACKLOG
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.kept: set[socket.socket] = set()
-            self.kept_lock = threading.Lock()
-
-        def process_request(self, request: Any, client_address: Any) -> None:
-            with self.kept_lock:
-                self.kept.add(request)
-            super().process_request(request, client_address)
-
-        def shutdown_request(self, request: Any) -> None:
-            with self.kept_lock:
-                self.kept.discard(request)
-            super().shutdown_request(request)
-
-        def server_close(self) -> None:
-            # A stopped fake answers nothing more, not even on a connection kept open.
-            super().server_close()
-            with self.kept_lock:
-                kept, self.kept = list(self.kept), set()
-            for conn in kept:
-                with contextlib.suppress(OSError):
-                    conn.shutdown(socket.SHUT_RDWR)
-
-    return Server(host, port, make_app(), Handler)
+    # Connections stay open for the client's next request, as AWS's do: a new connection per
+    # request costs an accept and a server thread each time.
+    return FakeHttpServer(host, port, make_app(), verbose=verbose, idle_seconds=IDLE_SECONDS)
 
 
 class _HasEndpoint(Protocol):

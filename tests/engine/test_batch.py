@@ -72,3 +72,37 @@ def test_the_caller_that_makes_a_call_makes_it_with_its_own_lookup() -> None:
     assert shared.get("a") == "first"
     # A later caller's context (a fresh deadline, say) is the one its call runs with.
     assert shared.get("a", lambda keys: dict.fromkeys(keys, "later")) == "later"
+
+
+@pytest.mark.parametrize("join", [True, False])
+def test_a_lookup_that_joins_in_flight_answers_a_caller_from_the_call_carrying_its_key(
+    join: bool,
+) -> None:
+    first_started = threading.Event()
+    release_first = threading.Event()
+    calls: list[list[str]] = []
+
+    def lookup(keys: Sequence[str]) -> Mapping[str, str]:
+        calls.append(list(keys))
+        if len(calls) == 1:
+            first_started.set()
+            release_first.wait()
+        return {k: f"{k}{len(calls)}" for k in keys}
+
+    shared: SharedLookup[str, str] = SharedLookup(lookup, join_in_flight=join)
+    with ThreadPoolExecutor(4) as pool:
+        first = pool.submit(shared.get, "source")
+        assert first_started.wait(10)
+        same = [pool.submit(shared.get, "source") for _ in range(2)]
+        other = pool.submit(shared.get, "other")
+        # The other key is queued; so are the same key's callers unless they join.
+        while len(shared._queued) < 1 or sum(shared._waiting.values()) < 4:
+            threading.Event().wait(0.001)
+        assert shared._queued == (["other"] if join else ["source", "other"])
+        release_first.set()
+        # Joined, they share the first call's answer; else every caller of the key waits for
+        # the second call, which the later ones queued it for.
+        assert [f.result(10) for f in (first, *same)] == ["source1" if join else "source2"] * 3
+        assert other.result(10) == "other2"
+    assert len(calls) == 2
+    assert calls[1] == (["other"] if join else ["source", "other"])

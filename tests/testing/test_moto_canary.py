@@ -156,16 +156,27 @@ def test_backend_dicts_list_created_backends_without_creating_more() -> None:
 
 def test_server_machinery() -> None:
     from moto import backend_index
+    from moto.core import request, responses, utils
     from moto.moto_server import werkzeug_app
-    from werkzeug import serving
 
     services = {service for service, pattern in backend_index.backend_url_patterns}
     assert {"ec2", "rds", "elasticache", "s3", "sts"} <= services
     assert all(isinstance(p, re.Pattern) for _, p in backend_index.backend_url_patterns)
-    for name in ("DomainDispatcherApplication", "create_backend_app", "MotoRequestHandler"):
+    for name in ("DomainDispatcherApplication", "create_backend_app"):
         assert hasattr(werkzeug_app, name), name
-    make_server = inspect.signature(serving.make_server).parameters
-    assert {"host", "port", "app", "threaded", "request_handler"} <= set(make_server)
+    # What the fake's HTTP server and its direct dispatch (`testing.serving`, `.dispatch`)
+    # take from moto's server.
+    for name in (
+        "PRESERVED_HEADER_NAMES_ENVIRON_KEY",
+        "environ_key_for_header",
+        "should_preserve_original_header_name",
+    ):
+        assert hasattr(request, name), name
+    assert "callback" in inspect.signature(utils.convert_to_flask_response).parameters
+    assert {"self", "host"} == set(
+        inspect.signature(werkzeug_app.DomainDispatcherApplication.get_backend_for_host).parameters
+    )
+    assert "headerdict" in inspect.signature(responses.gen_amzn_requestid_long).parameters
     # A path starting with "/_fake/" must not be taken by moto's own routing.
     dispatcher = werkzeug_app.DomainDispatcherApplication(werkzeug_app.create_backend_app)
     assert dispatcher.get_service_from_path("/_fake/counts") == ("", "fake")
