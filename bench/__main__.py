@@ -39,6 +39,11 @@ def main() -> None:
 
         native.main(sys.argv[2:])
         return
+    if sys.argv[1:2] == ["fake"]:
+        from bench import fake
+
+        fake.main(sys.argv[2:])
+        return
     if sys.argv[1:2] == ["parallel"]:
         from bench import parallel
 
