@@ -19,9 +19,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import fleet
 from pulumi_snapshots.testing.environment import fake_client
 from pulumi_snapshots.testing.server import ENDPOINT_LINE_PREFIX
 
@@ -75,33 +77,35 @@ def _cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+@dataclass
+class _Fake:
+    """A fake at `endpoint`, as the fleet benchmark's seeds take one."""
+
+    endpoint: str
+
+    def client(self, service: str, region: str = REGION) -> Any:
+        return fake_client(service, region, self.endpoint)
+
+
 def _requests(endpoint: str) -> Mapping[str, Callable[[int], Any]]:
-    """Seed the fake at `endpoint`; the fleet's requests to it, by name."""
-    neptune = fake_client("neptune", REGION, endpoint)
-    neptune.create_db_cluster(DBClusterIdentifier="graph", Engine="neptune")
-    neptune.create_db_cluster_snapshot(
-        DBClusterIdentifier="graph", DBClusterSnapshotIdentifier="nightly"
-    )
+    """Seed the fake at `endpoint` as the fleet benchmark does; the fleet's requests to it."""
+    fake = _Fake(endpoint)
+    (source,) = fleet._neptune_seed(fake, 1)
+    neptune = fake.client("neptune")
     copies = [f"copy-{i:02d}" for i in range(COPIES)]
     for copy in copies:
         neptune.copy_db_cluster_snapshot(
-            SourceDBClusterSnapshotIdentifier="nightly", TargetDBClusterSnapshotIdentifier=copy
+            SourceDBClusterSnapshotIdentifier=source, TargetDBClusterSnapshotIdentifier=copy
         )
     arn = neptune.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=copies[0])[
         "DBClusterSnapshots"
     ][0]["DBClusterSnapshotArn"]
-    lightsail = fake_client("lightsail", REGION, endpoint)
-    lightsail.create_instances(
-        instanceNames=["web"],
-        availabilityZone=f"{REGION}a",
-        blueprintId="ubuntu_22_04",
-        bundleId="nano_3_0",
-    )
-    lightsail.create_instance_snapshot(instanceName="web", instanceSnapshotName="web-snap")
-    ec2 = fake_client("ec2", REGION, endpoint)
+    lightsail = fake.client("lightsail")
+    (snap,) = fleet._lightsail_seed(fake, 1)
+    ec2 = fake.client("ec2")
     volume = ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=1)["VolumeId"]
     snapshot = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
-    sts = fake_client("sts", REGION, endpoint)
+    sts = fake.client("sts")
 
     def tag(i: int) -> list[dict[str, str]]:
         return [{"Key": "pulumi-snapshots:owner", "Value": f"bench/fleet/{i % 5} done"}]
@@ -110,7 +114,7 @@ def _requests(endpoint: str) -> Mapping[str, Callable[[int], Any]]:
         "STS GetCallerIdentity": lambda i: sts.get_caller_identity(),
         "EC2 CreateTags": lambda i: ec2.create_tags(Resources=[snapshot], Tags=tag(i)),
         "Lightsail TagResource": lambda i: lightsail.tag_resource(
-            resourceName="web-snap", tags=[{"key": t["Key"], "value": t["Value"]} for t in tag(i)]
+            resourceName=snap, tags=[{"key": t["Key"], "value": t["Value"]} for t in tag(i)]
         ),
         "Neptune AddTagsToResource": lambda i: neptune.add_tags_to_resource(
             ResourceName=arn, Tags=tag(i)

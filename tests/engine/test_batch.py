@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,18 +11,27 @@ import pytest
 from pulumi_snapshots.engine.batch import SharedLookup, reset_lookups, shared_lookup
 
 
+class HeldFirstCall:
+    """A `lookup_many` whose first call waits, once started, until `release` is set."""
+
+    def __init__(self, answer: Callable[[str, int], str | None]) -> None:
+        self.answer = answer
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.calls: list[list[str]] = []
+
+    def __call__(self, keys: Sequence[str]) -> Mapping[str, str]:
+        self.calls.append(list(keys))
+        if len(self.calls) == 1:
+            self.started.set()
+            self.release.wait()
+        found = {k: self.answer(k, len(self.calls)) for k in keys}
+        return {k: v for k, v in found.items() if v is not None}
+
+
 def test_callers_that_arrive_during_a_call_share_the_next_one() -> None:
-    first_started = threading.Event()
-    release_first = threading.Event()
-    calls: list[list[str]] = []
-
-    def lookup(keys: Sequence[str]) -> Mapping[str, str]:
-        calls.append(list(keys))
-        if len(calls) == 1:
-            first_started.set()
-            release_first.wait()
-        return {k: k.upper() for k in keys if k != "missing"}
-
+    lookup = HeldFirstCall(lambda key, _: None if key == "missing" else key.upper())
+    first_started, release_first, calls = lookup.started, lookup.release, lookup.calls
     shared: SharedLookup[str, str] = SharedLookup(lookup)
     with ThreadPoolExecutor(9) as pool:
         first = pool.submit(shared.get, "a")
@@ -78,17 +87,8 @@ def test_the_caller_that_makes_a_call_makes_it_with_its_own_lookup() -> None:
 def test_a_lookup_that_joins_in_flight_answers_a_caller_from_the_call_carrying_its_key(
     join: bool,
 ) -> None:
-    first_started = threading.Event()
-    release_first = threading.Event()
-    calls: list[list[str]] = []
-
-    def lookup(keys: Sequence[str]) -> Mapping[str, str]:
-        calls.append(list(keys))
-        if len(calls) == 1:
-            first_started.set()
-            release_first.wait()
-        return {k: f"{k}{len(calls)}" for k in keys}
-
+    lookup = HeldFirstCall(lambda key, call: f"{key}{call}")
+    first_started, release_first, calls = lookup.started, lookup.release, lookup.calls
     shared: SharedLookup[str, str] = SharedLookup(lookup, join_in_flight=join)
     with ThreadPoolExecutor(4) as pool:
         first = pool.submit(shared.get, "source")
