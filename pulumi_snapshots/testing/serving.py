@@ -3,10 +3,10 @@
 werkzeug's development server parses each request's headers with the `email` package, builds
 its environ through `http.server`, writes the status, each header and the body in separate
 writes, and after each response opens an `epoll` object to drain a body the app left unread.
-That was about a third of the fake's time per request in a fleet of creates, all under the one
-lock that every request takes. This server reads the request line, the headers and the whole
-body itself, builds the environ as werkzeug does (moto's server relies on its keys), and sends
-each response in one write.
+That was about a third of the fake's time per request in a fleet of creates, all in the one
+process (and one GIL) that serves every request. This server reads the request line, the
+headers and the whole body itself, builds the environ as werkzeug does (moto's server relies on
+its keys), and sends each response in one write.
 """
 
 from __future__ import annotations
