@@ -14,8 +14,9 @@ N = 64, 200 and 500, under two bucket profiles:
 For each run: wall time against the bucket bound (the time the create bucket alone needs to
 admit N creates, plus one hold), failed creates, throttling errors, calls per create (every
 call of the service and of STS during the creates, divided by N; the reads among them apart),
-and the most status calls of one poll round. `bench fleet RESOURCE... N...` runs a part, such
-as `bench fleet neptune 200`.
+the most status calls of one poll round, and the CPU per create that the provider host and the
+fake each used while the creates ran (from Linux's `/proc`). `bench fleet RESOURCE... N...` runs
+a part, such as `bench fleet neptune 200`.
 
 Then, with no buckets, one create alone and 64 at once, in turn three times (the ratio printed
 is the median of the three pairs), for the cost of concurrency itself, twice: with a hold of
@@ -23,13 +24,17 @@ is the median of the three pairs), for the cost of concurrency itself, twice: wi
 from its create, and a round waits for the last create due within half an interval
 (`polling.next_round`), so the 64 are read when the last of them is due, as the one alone is.
 What 64 cost beyond one is the time to start and finish 64: the fake serves one request at a
-time, and the host runs them in one process. With the second hold, every create waits half an
-interval past its snapshot's readiness, as it does on average when AWS takes however long it
-takes.
+time, and the host runs them in one process. After each ratio, a line gives what the 64 add to
+one in wall time and in each process's CPU (medians of the pairs): the process whose added CPU
+is about the added wall time is the one the fleet waits on. With the second hold, every create
+waits half an interval past its snapshot's readiness, as it does on average when AWS takes
+however long it takes.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import re
 import statistics
 import sys
@@ -204,6 +209,25 @@ class Run:
     calls_per_create: float
     reads_per_create: float
     calls_per_round: float
+    host_cpu: float = math.nan
+    """CPU seconds the provider host used while the creates ran (NaN where /proc cannot say)."""
+    fake_cpu: float = math.nan
+    """The same for the fake's process (NaN when the fake runs in this process)."""
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """The CPU time (user and system) process `pid` has used, from Linux's `/proc`; NaN where
+    that cannot be read. Its unit is the kernel's tick (10 ms on most systems): enough for the
+    tenths of a second a fleet of 64 costs."""
+    if pid is None:
+        return math.nan
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            # The fields after the command's name, which is in parentheses and may hold spaces.
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return math.nan
 
 
 _providers: dict[str, str] = {}
@@ -320,12 +344,15 @@ def fleet(
                 return None
             return urn, id_, outs
 
+        fake_pid = server.process.pid if isinstance(server, ServerProcess) else None
         with ThreadPoolExecutor(max(n, 1)) as pool:
             futures = [pool.submit(create, item) for item in requests]
+            cpu_before = cpu_seconds(host.pid), cpu_seconds(fake_pid)
             ready.wait()
             started = time.perf_counter()
             made = [future.result() for future in futures]
             wall = time.perf_counter() - started
+            cpu_after = cpu_seconds(host.pid), cpu_seconds(fake_pid)
         counts = control.request_counts()
         errors = control.error_counts()
         control.clear_rate_limits()
@@ -359,6 +386,24 @@ def fleet(
         calls_per_create=total / n,
         reads_per_create=reads / n,
         calls_per_round=max(rounds) if rounds else float("nan"),
+        host_cpu=cpu_after[0] - cpu_before[0],
+        fake_cpu=cpu_after[1] - cpu_before[1],
+    )
+
+
+def extra_cost(pairs: Sequence[tuple[Run, Run]]) -> str:
+    """What 64 creates add to one, in wall time and in each process's CPU: the medians over
+    `pairs` (one create, 64 creates). Where the wall time added is about the host's CPU added,
+    the fleet waits on the host, whose work runs in one process, one thread at a time."""
+
+    def added(field: str) -> float:
+        return float(
+            statistics.median(getattr(many, field) - getattr(one, field) for one, many in pairs)
+        )
+
+    return (
+        f"64 add {added('wall'):.2f} s of wall time to one; over them the provider host uses"
+        f" {added('host_cpu'):.2f} s more CPU and the fake {added('fake_cpu'):.2f} s more"
     )
 
 
@@ -432,6 +477,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "calls/create",
         "reads/create",
         "calls/round",
+        "host cpu ms/create",
+        "fake cpu ms/create",
     )
     rows = [header]
     for run in runs:
@@ -449,6 +496,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"{run.calls_per_create:.2f}",
                 f"{run.reads_per_create:.2f}",
                 f"{run.calls_per_round:g}",
+                f"{run.host_cpu / run.n * 1000:.1f}",
+                f"{run.fake_cpu / run.n * 1000:.1f}",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -461,17 +510,19 @@ def main(argv: Sequence[str] | None = None) -> None:
                 for r in runs
                 if r.kind == kind.key and r.profile == "unthrottled" and r.hold == hold
             ]
-            ratios = sorted(
-                many.wall / one.wall
+            pairs = [
+                (one, many)
                 for one, many in zip(alone[::2], alone[1::2], strict=True)
                 if (one.n, many.n) == (1, 64)
-            )
+            ]
+            ratios = sorted(many.wall / one.wall for one, many in pairs)
             if ratios:
                 print(
                     f"{kind.key}: 64 unthrottled creates take {statistics.median(ratios):.2f}x"
                     f" one create, median of {len(ratios)} pairs ({ratios[0]:.2f}x to"
                     f" {ratios[-1]:.2f}x; hold {hold:g} s, poll interval {POLL_SECONDS} s)"
                 )
+                print(f"  {extra_cost(pairs)}")
 
 
 if __name__ == "__main__":
