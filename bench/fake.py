@@ -72,11 +72,6 @@ def _server(tree: Path) -> Iterator[tuple[int, str]]:
         process.wait(30)
 
 
-def _cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @dataclass
 class _Fake:
     """A fake at `endpoint`, as the fleet benchmark's seeds take one."""
@@ -148,10 +143,10 @@ def main(args: list[str]) -> None:
             for label, (pid, requests) in servers.items():
                 for name, request in requests.items():
                     request(0)
-                    cpu, wall = _cpu(pid), time.perf_counter()
+                    cpu, wall = fleet.cpu_seconds(pid), time.perf_counter()
                     for i in range(REQUESTS):
                         request(i)
-                    cpu, wall = _cpu(pid) - cpu, time.perf_counter() - wall
+                    cpu, wall = fleet.cpu_seconds(pid) - cpu, time.perf_counter() - wall
                     samples.setdefault((name, label), []).append(
                         (cpu / REQUESTS * 1000, wall / REQUESTS * 1000)
                     )
