@@ -27,7 +27,8 @@ class DirectDispatch:
 
     def __init__(self, dispatcher: Any) -> None:
         self.dispatcher = dispatcher
-        self._callbacks: dict[int, Any] = {}
+        # Keyed by the app itself, not its id: an id may be reused once its app is gone.
+        self._callbacks: dict[Any, Any] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         # moto picks the service's app (by host, signature scope or body) and keeps one per
@@ -39,14 +40,14 @@ class DirectDispatch:
         return self._dispatch(callback, app, environ, start_response)
 
     def _callback(self, app: Any) -> Any:
-        found = self._callbacks.get(id(app), _NOT_DIRECT)
+        found = self._callbacks.get(app, _NOT_DIRECT)
         if found is _NOT_DIRECT:
             rules = list(app.url_map.iter_rules())
             found = None
             if len(rules) == 1 and rules[0].rule == "/":
                 # moto's view (`convert_to_flask_response`) around the service's dispatch.
                 found = getattr(app.view_functions.get(rules[0].endpoint), "callback", None)
-            self._callbacks[id(app)] = found
+            self._callbacks[app] = found
         return found
 
     @staticmethod
